@@ -1,0 +1,405 @@
+"""Type conversion and property constraints applied when a record is written."""
+
+from __future__ import annotations
+
+import base64
+import datetime as _dt
+import math
+import re
+from decimal import Decimal, InvalidOperation
+from typing import Any, Callable, Mapping
+
+from console.engine.codec import ms_to_date, ms_to_datetime
+from console.engine.document import Blob, Document
+from console.engine.rid import RID, RID_RE
+from console.engine.schema import Property, Schema
+from console.engine.types import INTEGER_RANGES, LINK_COLLECTIONS, OType, infer_type
+from console.errors import ConstraintViolation, TypeMismatch, ValidationError
+
+ClassOf = Callable[[RID], "str | None | bool"]
+
+_DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S.%f",
+    "%Y-%m-%d %H:%M:%S",
+    "%Y-%m-%dT%H:%M:%S.%f",
+    "%Y-%m-%dT%H:%M:%S",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%d",
+)
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+class Mismatch(Exception):
+    """Internal: a value cannot be converted (the caller adds context)."""
+
+
+def parse_datetime(text: str) -> _dt.datetime:
+    """Parse OrientDB's default formats (and ISO 8601) as UTC."""
+    s = text.strip()
+    for fmt in _DATETIME_FORMATS:
+        try:
+            return _dt.datetime.strptime(s, fmt).replace(tzinfo=_dt.timezone.utc)
+        except ValueError:
+            continue
+    try:
+        v = _dt.datetime.fromisoformat(s)
+    except ValueError:
+        raise Mismatch from None
+    return v if v.tzinfo else v.replace(tzinfo=_dt.timezone.utc)
+
+
+def _to_int(value: Any, otype: OType) -> int:
+    if type(value) is int:
+        v = value
+    elif isinstance(value, bool):
+        v = int(value)
+    elif isinstance(value, float):
+        if not math.isfinite(value) or value != int(value):
+            raise Mismatch
+        v = int(value)
+    elif isinstance(value, Decimal):
+        if value != value.to_integral_value():
+            raise Mismatch
+        v = int(value)
+    elif isinstance(value, str):
+        try:
+            v = int(value.strip())
+        except ValueError:
+            raise Mismatch from None
+    else:
+        raise Mismatch
+    lo, hi = INTEGER_RANGES[otype]
+    if not lo <= v <= hi:
+        raise Mismatch
+    return v
+
+
+def _to_link(value: Any) -> RID:
+    if type(value) is RID:
+        return value
+    if isinstance(value, str) and RID_RE.match(value.strip()):
+        return RID.parse(value)
+    if isinstance(value, (Document, Blob)) and value.rid is not None:
+        return value.rid
+    if isinstance(value, tuple) and len(value) == 2 and all(type(x) is int for x in value):
+        return RID(*value)
+    raise Mismatch
+
+
+def convert(value: Any, otype: OType, linked_type: OType | None = None) -> Any:
+    """``value`` as ``otype``; raises Mismatch when it cannot be converted."""
+    if value is None:
+        return None
+    t = type(value)
+    if otype is OType.STRING:
+        if t is str:
+            return value
+        if isinstance(value, (int, float, Decimal, RID)) and t is not bool:
+            return str(value)
+        if t is bool:
+            return "true" if value else "false"
+        raise Mismatch
+    if otype in INTEGER_RANGES:
+        return _to_int(value, otype)
+    if otype is OType.DOUBLE or otype is OType.FLOAT:
+        if t is float:
+            return value
+        if t is bool:
+            raise Mismatch
+        try:
+            return float(value)
+        except (TypeError, ValueError):
+            raise Mismatch from None
+    if otype is OType.BOOLEAN:
+        if t is bool:
+            return value
+        if t is str and value.strip().lower() in ("true", "false"):
+            return value.strip().lower() == "true"
+        if t is int and value in (0, 1):
+            return bool(value)
+        raise Mismatch
+    if otype is OType.DECIMAL:
+        if t is Decimal:
+            return value
+        if t is bool:
+            raise Mismatch
+        try:
+            d = Decimal(str(value).strip()) if t is not float else Decimal(repr(value))
+        except (InvalidOperation, ValueError):
+            raise Mismatch from None
+        if not d.is_finite():
+            raise Mismatch
+        return d
+    if otype is OType.DATETIME:
+        if t is _dt.datetime:
+            return value if value.tzinfo else value.replace(tzinfo=_dt.timezone.utc)
+        if t is _dt.date:
+            return _dt.datetime(value.year, value.month, value.day, tzinfo=_dt.timezone.utc)
+        if t is int:
+            return ms_to_datetime(value)
+        if t is str:
+            return parse_datetime(value)
+        raise Mismatch
+    if otype is OType.DATE:
+        if t is _dt.date:
+            return value
+        if t is _dt.datetime:
+            return value.date()
+        if t is int:
+            return ms_to_date(value)
+        if t is str:
+            return parse_datetime(value).date()
+        raise Mismatch
+    if otype is OType.BINARY:
+        if t is bytes:
+            return value
+        if t is bytearray:
+            return bytes(value)
+        if t is str:
+            try:
+                return base64.b64decode(value, validate=True)
+            except ValueError:
+                raise Mismatch from None
+        raise Mismatch
+    if otype is OType.LINK:
+        return _to_link(value)
+    if otype in LINK_COLLECTIONS:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = [_to_link(v) for v in value]
+        else:
+            items = [_to_link(value)]
+        if otype is OType.LINKSET:
+            items = list(dict.fromkeys(items))
+        return items
+    if otype is OType.LINKMAP:
+        if not isinstance(value, dict):
+            raise Mismatch
+        return {str(k): _to_link(v) for k, v in value.items()}
+    if otype is OType.EMBEDDED:
+        if isinstance(value, Document):
+            return value
+        if isinstance(value, dict):
+            fields = {k: v for k, v in value.items() if not str(k).startswith("@")}
+            return Document(value.get("@class"), fields)
+        raise Mismatch
+    if otype is OType.EMBEDDEDLIST or otype is OType.EMBEDDEDSET:
+        if isinstance(value, (list, tuple, set, frozenset)):
+            items = list(value)
+        else:
+            items = [value]
+        if linked_type is not None and linked_type is not OType.ANY:
+            items = [convert(v, linked_type) for v in items]
+        if otype is OType.EMBEDDEDSET:
+            items = _dedupe(items)
+        return items
+    if otype is OType.EMBEDDEDMAP:
+        if not isinstance(value, dict):
+            raise Mismatch
+        if linked_type is not None and linked_type is not OType.ANY:
+            return {str(k): convert(v, linked_type) for k, v in value.items()}
+        return {str(k): v for k, v in value.items()}
+    return value
+
+
+def _dedupe(items: list[Any]) -> list[Any]:
+    out: list[Any] = []
+    seen: set[Any] = set()
+    for v in items:
+        try:
+            if v in seen:
+                continue
+            seen.add(v)
+        except TypeError:
+            if v in out:
+                continue
+        out.append(v)
+    return out
+
+
+def convert_for(prop: Property, value: Any, where: str) -> Any:
+    """Convert with a one-line TypeMismatch naming class, property and value."""
+    try:
+        return convert(value, prop.type, prop.linked_type)
+    except Mismatch:
+        raise TypeMismatch(
+            f"{where}.{prop.name}: value {_short(value)} is not a valid {prop.type.name}"
+        ) from None
+
+
+# --- constraints ---------------------------------------------------------------
+
+def _size(value: Any, otype: OType) -> Any:
+    if otype is OType.STRING or otype is OType.BINARY or otype.is_collection:
+        return len(value)
+    return value
+
+
+def _bound(prop: Property, text: str) -> Any:
+    """A min/max bound as a comparable value for the property's type."""
+    otype = prop.type
+    if otype is OType.STRING or otype is OType.BINARY or otype.is_collection:
+        return int(text)
+    if otype is OType.DATETIME or otype is OType.DATE:
+        v = parse_datetime(text)
+        return v.date() if otype is OType.DATE else v
+    if otype is OType.DECIMAL:
+        return Decimal(text)
+    if otype in INTEGER_RANGES:
+        return int(Decimal(text))
+    return float(text)
+
+
+def check_constraints(prop: Property, value: Any, where: str) -> None:
+    """Raise ConstraintViolation when ``value`` breaks a constraint of ``prop``."""
+    if value is None:
+        if prop.not_null:
+            raise ConstraintViolation(f"{where}.{prop.name}: value cannot be null (NOTNULL)")
+        return
+    try:
+        if prop.min is not None and _size(value, prop.type) < _bound(prop, prop.min):
+            what = "size" if prop.type.is_collection or prop.type in (OType.STRING, OType.BINARY) else "value"
+            raise ConstraintViolation(
+                f"{where}.{prop.name}: {what} of {_short(value)} is below the minimum {prop.min}")
+        if prop.max is not None and _size(value, prop.type) > _bound(prop, prop.max):
+            what = "size" if prop.type.is_collection or prop.type in (OType.STRING, OType.BINARY) else "value"
+            raise ConstraintViolation(
+                f"{where}.{prop.name}: {what} of {_short(value)} is above the maximum {prop.max}")
+    except (ValueError, Mismatch, ArithmeticError):
+        raise ConstraintViolation(f"{where}.{prop.name}: constraint bounds are not valid for {prop.type.name}") from None
+    if prop.regexp is not None and isinstance(value, str):
+        if re.fullmatch(prop.regexp, value) is None:
+            raise ConstraintViolation(
+                f"{where}.{prop.name}: value {_short(value)} does not match the pattern {prop.regexp}")
+
+
+def default_value(prop: Property) -> Any:
+    """The property's DEFAULT evaluated now (``sysdate()`` gives the current time)."""
+    text = prop.default
+    if text is None:
+        return None
+    low = text.strip().lower()
+    if low in ("sysdate()", "now()"):
+        return _dt.datetime.now(_dt.timezone.utc).replace(microsecond=(_dt.datetime.now().microsecond // 1000) * 1000)
+    if low == "null":
+        return None
+    if len(text) >= 2 and text[0] == text[-1] and text[0] in "'\"":
+        text = text[1:-1]
+    try:
+        return convert(text, prop.type, prop.linked_type)
+    except Mismatch:
+        raise TypeMismatch(f"default value '{prop.default}' of property {prop.name} is not a valid {prop.type.name}") from None
+
+
+# --- the whole document --------------------------------------------------------
+
+def prepare(
+    schema: Schema,
+    class_name: str | None,
+    fields: Mapping[str, Any],
+    types: Mapping[str, OType],
+    old: Document | None,
+    class_of: ClassOf | None = None,
+) -> tuple[dict[str, Any], dict[str, OType]]:
+    """Convert and check a document's fields against its class.
+
+    Returns the fields to store and their explicit types. ``old`` is the stored
+    version when updating (for READONLY); ``class_of`` looks up the class of a
+    linked record (for LINKED CLASS checks).
+    """
+    for name in fields:
+        if not isinstance(name, str) or not name or name[0] == "@":
+            raise ValidationError(f"invalid field name {name!r}: names must be non-empty and not start with '@'")
+    if class_name is None:
+        return _apply_types(fields, types)
+    cls = schema.cls(class_name)
+    where = cls.name
+    if cls.abstract:
+        raise ValidationError(f"class {cls.name} is abstract: it cannot hold records")
+    props = schema.properties(cls.name)
+    if not props:
+        if cls.strict and fields:
+            name = next(iter(fields))
+            raise ValidationError(f"{where}: field '{name}' is not declared and the class is in strict mode")
+        return _apply_types(fields, types)
+    out_fields: dict[str, Any] = {}
+    out_types: dict[str, OType] = {}
+    for name, value in fields.items():
+        prop = props.get(name.lower())
+        if prop is None:
+            if cls.strict:
+                raise ValidationError(f"{where}: field '{name}' is not declared and the class is in strict mode")
+            out_fields[name] = value
+            t = types.get(name)
+            if t is not None:
+                out_types[name] = t
+            continue
+        if prop.type is OType.ANY:
+            v = value
+            t = types.get(name)
+            if t is not None:
+                out_types[name] = t
+        else:
+            v = convert_for(prop, value, where)
+            if v is not None and infer_type(v) is not prop.type:
+                out_types[name] = prop.type
+        check_constraints(prop, v, where)
+        if prop.readonly and old is not None and name in old.fields and old.fields[name] != v:
+            raise ConstraintViolation(f"{where}.{prop.name}: property is READONLY and cannot change")
+        if prop.linked_class and class_of is not None and v is not None and prop.type.is_link:
+            _check_linked_class(schema, prop, v, class_of, where)
+        out_fields[name] = v
+    for prop in props.values():
+        present = prop.name in out_fields or any(k.lower() == prop.name.lower() for k in out_fields)
+        if present:
+            continue
+        if old is None and prop.default is not None:
+            v = default_value(prop)
+            check_constraints(prop, v, where)
+            out_fields[prop.name] = v
+            if v is not None and infer_type(v) is not prop.type:
+                out_types[prop.name] = prop.type
+        elif prop.mandatory:
+            raise ConstraintViolation(f"{where}.{prop.name}: mandatory property is missing")
+    return out_fields, out_types
+
+
+def _apply_types(
+    fields: Mapping[str, Any], types: Mapping[str, OType]
+) -> tuple[dict[str, Any], dict[str, OType]]:
+    """Fields of a schema-less document converted to their explicit types."""
+    if not types:
+        return dict(fields), {}
+    out_fields = dict(fields)
+    out_types: dict[str, OType] = {}
+    for name, t in types.items():
+        if name not in out_fields:
+            continue
+        value = out_fields[name]
+        if value is not None and t is not OType.ANY:
+            try:
+                out_fields[name] = convert(value, t)
+            except Mismatch:
+                raise TypeMismatch(f"field '{name}': value {_short(value)} is not a valid {t.name}") from None
+        out_types[name] = t
+    return out_fields, out_types
+
+
+def _check_linked_class(schema: Schema, prop: Property, value: Any, class_of: ClassOf, where: str) -> None:
+    rids: list[RID]
+    if prop.type is OType.LINK:
+        rids = [value]
+    elif prop.type is OType.LINKMAP:
+        rids = list(value.values())
+    else:
+        rids = list(value)
+    for rid in rids:
+        target = class_of(rid)
+        if target is False:
+            raise ConstraintViolation(f"{where}.{prop.name}: linked record {rid} does not exist")
+        if not isinstance(target, str) or not schema.is_subclass(target, prop.linked_class or ""):
+            raise ConstraintViolation(
+                f"{where}.{prop.name}: linked record {rid} is not of class {prop.linked_class}")
