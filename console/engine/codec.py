@@ -12,6 +12,7 @@ import base64
 import datetime as _dt
 import json
 import math
+import re
 from decimal import Decimal
 from typing import Any, Mapping
 
@@ -37,7 +38,8 @@ def datetime_to_ms(value: _dt.datetime) -> int:
 
 
 def ms_to_datetime(ms: int | float) -> _dt.datetime:
-    return EPOCH + _dt.timedelta(milliseconds=int(ms))
+    ms = int(ms)
+    return EPOCH + _dt.timedelta(0, ms // 1000, (ms % 1000) * 1000)
 
 
 def date_to_ms(value: _dt.date) -> int:
@@ -61,64 +63,91 @@ def encode_value(value: Any, otype: OType | None) -> Any:
     """The JSON-ready form of one value of type ``otype``."""
     if value is None:
         return None
-    if otype is None or otype is OType.ANY:
+    if otype is None or otype is _ANY:
         otype = infer_type(value)
-    if otype is OType.STRING or otype is OType.BOOLEAN or otype in _PLAIN_INTS:
-        return value
-    if otype is OType.DOUBLE or otype is OType.FLOAT:
-        v = float(value)
-        return v if math.isfinite(v) else None
-    if otype is OType.LINK:
-        return str(value)
-    if otype is OType.DATETIME:
-        if isinstance(value, _dt.datetime):
-            return datetime_to_ms(value)
-        if isinstance(value, _dt.date):
-            return date_to_ms(value)
-        return int(value)
-    if otype is OType.DATE:
-        if isinstance(value, _dt.datetime):
-            return date_to_ms(value.date())
-        if isinstance(value, _dt.date):
-            return date_to_ms(value)
-        return int(value)
-    if otype is OType.DECIMAL:
-        return orjson.Fragment(decimal_text(Decimal(value)))
-    if otype is OType.BINARY:
-        return base64.b64encode(bytes(value)).decode("ascii")
-    if otype is OType.EMBEDDED:
-        if isinstance(value, Document):
-            return encode_embedded(value)
-        return {k: encode_value(v, None) for k, v in value.items()}
-    if otype in _LINK_SEQS:
-        return [str(v) for v in value]
-    if otype is OType.LINKMAP:
-        return {str(k): str(v) for k, v in value.items()}
-    if otype is OType.EMBEDDEDLIST or otype is OType.EMBEDDEDSET:
-        return [encode_value(v, None) for v in value]
-    if otype is OType.EMBEDDEDMAP:
-        return {str(k): encode_value(v, None) for k, v in value.items()}
-    if otype is OType.CUSTOM:
-        return str(value)
-    return value
+    fn = _ENCODERS.get(otype)  # type: ignore[arg-type]
+    return value if fn is None else fn(value)
 
 
-_PLAIN_INTS = frozenset({OType.INTEGER, OType.LONG, OType.SHORT, OType.BYTE})
-_LINK_SEQS = frozenset({OType.LINKLIST, OType.LINKSET, OType.LINKBAG})
+def _enc_float(value: Any) -> Any:
+    v = float(value)
+    return v if math.isfinite(v) else None
+
+
+def _enc_datetime(value: Any) -> int:
+    if isinstance(value, _dt.datetime):
+        return datetime_to_ms(value)
+    if isinstance(value, _dt.date):
+        return date_to_ms(value)
+    return int(value)
+
+
+def _enc_date(value: Any) -> int:
+    if isinstance(value, _dt.datetime):
+        return date_to_ms(value.date())
+    if isinstance(value, _dt.date):
+        return date_to_ms(value)
+    return int(value)
+
+
+def _enc_embedded(value: Any) -> Any:
+    if isinstance(value, Document):
+        return encode_embedded(value)
+    return {k: encode_value(v, None) for k, v in value.items()}
+
+
+_ANY = OType.ANY
+_ENCODERS: dict[OType, Any] = {
+    OType.DOUBLE: _enc_float,
+    OType.FLOAT: _enc_float,
+    OType.LINK: str,
+    OType.DATETIME: _enc_datetime,
+    OType.DATE: _enc_date,
+    OType.DECIMAL: lambda v: orjson.Fragment(decimal_text(Decimal(v))),
+    OType.BINARY: lambda v: base64.b64encode(bytes(v)).decode("ascii"),
+    OType.EMBEDDED: _enc_embedded,
+    OType.LINKLIST: lambda v: [str(x) for x in v],
+    OType.LINKSET: lambda v: [str(x) for x in v],
+    OType.LINKBAG: lambda v: [str(x) for x in v],
+    OType.LINKMAP: lambda v: {str(k): str(x) for k, x in v.items()},
+    OType.EMBEDDEDLIST: lambda v: [encode_value(x, None) for x in v],
+    OType.EMBEDDEDSET: lambda v: [encode_value(x, None) for x in v],
+    OType.EMBEDDEDMAP: lambda v: {str(k): encode_value(x, None) for k, x in v.items()},
+    OType.CUSTOM: str,
+}
+
+
+_INT32_MIN, _INT32_MAX = -2147483648, 2147483647
 
 
 def encode_fields(fields: Mapping[str, Any], types: Mapping[str, OType]) -> dict[str, Any]:
     """Fields plus ``@fieldTypes`` as an ordered JSON-ready dict."""
     out: dict[str, Any] = {}
-    letters: list[str] = []
+    letters: list[str] | None = None
     for name, value in fields.items():
-        otype = types.get(name)
+        otype = types.get(name) if types else None
         if otype is None:
+            vt = type(value)
+            if vt is str or vt is bool or value is None:
+                out[name] = value
+                continue
+            if vt is int:
+                out[name] = value
+                if not _INT32_MIN <= value <= _INT32_MAX:
+                    if letters is None:
+                        letters = []
+                    letters.append(f"{name}=l")
+                continue
+            if vt is float:
+                out[name] = value if math.isfinite(value) else None
+                continue
             otype = infer_type(value)
         out[name] = encode_value(value, otype)
-        if value is not None and otype is not None:
-            letter = TYPE_LETTERS.get(otype)
+        if value is not None:
+            letter = TYPE_LETTERS.get(otype)  # type: ignore[arg-type]
             if letter:
+                if letters is None:
+                    letters = []
                 letters.append(f"{name}={letter}")
     if letters:
         out["@fieldTypes"] = ",".join(letters)
@@ -155,9 +184,43 @@ def parse_field_types(text: str) -> dict[str, str]:
 def loads(raw: bytes | str) -> Any:
     """Parse JSON, keeping DECIMAL digits when the text holds any."""
     data = raw.encode() if isinstance(raw, str) else raw
-    if b"=c" in data:
+    if b"=c" not in data:
+        return orjson.loads(data)
+    return _loads_decimals(data)
+
+
+_NUMBER = rb"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)"
+
+
+_NUMBER_AT = re.compile(_NUMBER)
+
+
+def _loads_decimals(data: bytes) -> Any:
+    """Parse a body whose DECIMAL fields must keep their digits.
+
+    Fast path: top-level DECIMAL fields are re-read from the raw text when the
+    body has no nested typed documents and each key occurs once; otherwise
+    the whole text is parsed with Decimal floats.
+    """
+    try:
+        obj = orjson.loads(data)
+    except orjson.JSONDecodeError:
         return json.loads(data, parse_float=Decimal)
-    return orjson.loads(data)
+    if type(obj) is not dict or data.count(b'"@fieldTypes"') != 1:
+        return json.loads(data, parse_float=Decimal)
+    for part in (obj.get("@fieldTypes") or "").split(","):
+        name, _, letter = part.rpartition("=")
+        if letter != "c" or type(obj.get(name)) not in (int, float):
+            continue
+        key = orjson.dumps(name) + b":"
+        at = data.find(key)
+        if at < 0 or data.find(key, at + 1) >= 0:
+            return json.loads(data, parse_float=Decimal)
+        m = _NUMBER_AT.match(data, at + len(key))
+        if m is None:
+            return json.loads(data, parse_float=Decimal)
+        obj[name] = Decimal(m.group(1).decode())
+    return obj
 
 
 def decode_body(
@@ -169,81 +232,136 @@ def decode_body(
     return decode_fields(obj, schema_types)
 
 
+# Declared types whose JSON value needs no conversion when it has this Python type.
+_NATIVE: dict[OType, type] = {
+    OType.STRING: str, OType.INTEGER: int, OType.BOOLEAN: bool, OType.DOUBLE: float,
+    OType.EMBEDDEDLIST: list, OType.EMBEDDEDMAP: dict,
+}
+_CONTAINERS = (dict, list)
+
+
 def decode_fields(
     obj: dict[str, Any],
     schema_types: Mapping[str, OType] | None = None,
 ) -> tuple[dict[str, Any], dict[str, OType]]:
-    """Decode a JSON object of fields (meta keys are dropped)."""
+    """Decode a JSON object of fields in place (meta keys are dropped).
+
+    Values with a type letter are converted by their letter; others by the
+    declared schema type when it differs from what JSON gave; nested lists
+    and maps are walked for embedded documents.
+    """
     ft = obj.pop("@fieldTypes", None)
-    letters = parse_field_types(ft) if ft else {}
-    fields: dict[str, Any] = {}
     types: dict[str, OType] = {}
-    for name, value in obj.items():
-        if name[:1] == "@":
-            continue
-        letter = letters.get(name)
-        declared = schema_types.get(name) if schema_types else None
-        if letter is not None:
+    if ft:
+        for part in ft.split(","):
+            name, _, letter = part.rpartition("=")
+            if name not in obj:
+                continue
             otype = LETTER_TYPES.get(letter)
             if otype is None:
-                fields[name] = _decode_plain(value)
                 continue
-            if otype is OType.BINARY and not isinstance(value, str):
-                otype = OType.BYTE
-            elif otype is OType.DATETIME and declared is OType.DATE:
-                otype = OType.DATE
-            fields[name] = decode_value(value, otype)
+            value = obj[name]
+            if otype is _BINARY and type(value) is not str:
+                otype = _BYTE
+            elif otype is _DATETIME and schema_types and schema_types.get(name) is _DATE:
+                otype = _DATE
+            if value is not None:
+                obj[name] = decode_value(value, otype)
             types[name] = otype
-        elif declared is not None and declared is not OType.ANY:
-            fields[name] = decode_value(value, declared)
-            if declared is not infer_type(fields[name]):
-                types[name] = declared
-        else:
-            fields[name] = _decode_plain(value)
-    return fields, types
+    meta = None
+    for name, value in obj.items():
+        if name in types:
+            continue
+        if name[:1] == "@":
+            if meta is None:
+                meta = []
+            meta.append(name)
+            continue
+        vt = type(value)
+        if schema_types:
+            declared = schema_types.get(name)
+            if declared is not None and declared is not _ANY and _NATIVE.get(declared) is not vt \
+                    and value is not None:
+                v = decode_value(value, declared)
+                obj[name] = v
+                if declared is not infer_type(v):
+                    types[name] = declared
+                continue
+        if vt is list:
+            for x in value:
+                if type(x) in _NESTED:
+                    obj[name] = _decode_plain(value)
+                    break
+        elif vt is dict or vt is Decimal:
+            obj[name] = _decode_plain(value)
+    if meta:
+        for name in meta:
+            del obj[name]
+    return obj, types
+
+
+_NESTED = frozenset({dict, list, Decimal})
+_BINARY, _BYTE, _DATETIME, _DATE = OType.BINARY, OType.BYTE, OType.DATETIME, OType.DATE
 
 
 def decode_value(value: Any, otype: OType) -> Any:
     """A JSON value read back as ``otype``."""
     if value is None:
         return None
+    fn = _DECODERS.get(otype)
     try:
-        if otype is OType.STRING:
-            return value if isinstance(value, str) else _decode_plain(value)
-        if otype in _PLAIN_INTS:
-            return int(value)
-        if otype is OType.DOUBLE or otype is OType.FLOAT:
-            return float(value)
-        if otype is OType.BOOLEAN:
-            return bool(value)
-        if otype is OType.LINK:
-            return RID.parse(value) if isinstance(value, str) else value
-        if otype is OType.DATETIME:
-            return ms_to_datetime(value)
-        if otype is OType.DATE:
-            return ms_to_date(value)
-        if otype is OType.DECIMAL:
-            return value if type(value) is Decimal else Decimal(str(value))
-        if otype is OType.BINARY:
-            return base64.b64decode(value)
-        if otype in _LINK_SEQS:
-            return [_link(v) for v in value]
-        if otype is OType.LINKMAP:
-            return {k: _link(v) for k, v in value.items()}
-        if otype is OType.EMBEDDED:
-            return _decode_plain(value)
-        if otype is OType.EMBEDDEDLIST or otype is OType.EMBEDDEDSET:
-            return [_decode_plain(v) for v in value]
-        if otype is OType.EMBEDDEDMAP:
-            return {k: _decode_plain(v) for k, v in value.items()}
-    except (ValueError, TypeError, AttributeError) as exc:
+        return _decode_plain(value) if fn is None else fn(value)
+    except (ValueError, TypeError, AttributeError, ArithmeticError) as exc:
         raise DatabaseError(f"cannot read {value!r} as {otype.name}: {exc}") from None
-    return _decode_plain(value)
+
+
+def _dec_string(value: Any) -> Any:
+    return value if type(value) is str else _decode_plain(value)
+
+
+def _dec_int(value: Any) -> int:
+    return value if type(value) is int else int(value)
+
+
+def _dec_float(value: Any) -> float:
+    return value if type(value) is float else float(value)
+
+
+def _dec_decimal(value: Any) -> Decimal:
+    return value if type(value) is Decimal else Decimal(str(value))
+
+
+_DECODERS: dict[OType, Any] = {
+    OType.STRING: _dec_string,
+    OType.INTEGER: _dec_int,
+    OType.LONG: _dec_int,
+    OType.SHORT: _dec_int,
+    OType.BYTE: _dec_int,
+    OType.DOUBLE: _dec_float,
+    OType.FLOAT: _dec_float,
+    OType.BOOLEAN: bool,
+    OType.DATETIME: lambda v: ms_to_datetime(v),
+    OType.DATE: lambda v: ms_to_date(v),
+    OType.LINK: lambda v: _link(v),
+    OType.DECIMAL: _dec_decimal,
+    OType.BINARY: base64.b64decode,
+    OType.LINKLIST: lambda v: [_link(x) for x in v],
+    OType.LINKSET: lambda v: [_link(x) for x in v],
+    OType.LINKBAG: lambda v: [_link(x) for x in v],
+    OType.LINKMAP: lambda v: {k: _link(x) for k, x in v.items()},
+    OType.EMBEDDEDLIST: lambda v: [_decode_plain(x) for x in v],
+    OType.EMBEDDEDSET: lambda v: [_decode_plain(x) for x in v],
+    OType.EMBEDDEDMAP: lambda v: {k: _decode_plain(x) for k, x in v.items()},
+}
 
 
 def _link(value: Any) -> Any:
-    if isinstance(value, str) and RID_RE.match(value):
-        return RID.parse(value)
+    if type(value) is str and value[:1] == "#":
+        c, sep, p = value[1:].partition(":")
+        try:
+            return RID(int(c), int(p))
+        except ValueError:
+            pass
     return value
 
 

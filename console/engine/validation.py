@@ -296,6 +296,57 @@ def default_value(prop: Property) -> Any:
 
 # --- the whole document --------------------------------------------------------
 
+# Types whose Python value already says the type (no explicit type needed).
+_SELF_TYPED = frozenset({
+    OType.STRING, OType.BOOLEAN, OType.DOUBLE, OType.DECIMAL, OType.DATETIME, OType.DATE,
+    OType.BINARY, OType.LINK, OType.EMBEDDED, OType.INTEGER,
+})
+# Types that accept a value of this exact Python type unchanged.
+_FAST_PY: dict[OType, type] = {
+    OType.STRING: str, OType.BOOLEAN: bool, OType.DOUBLE: float, OType.FLOAT: float,
+    OType.DECIMAL: Decimal, OType.BINARY: bytes, OType.LINK: RID,
+}
+
+
+_ANY = OType.ANY
+
+
+class _PropPlan:
+    """How one property checks a value, precomputed once per schema version."""
+
+    __slots__ = ("prop", "fast", "lo", "hi", "explicit", "checks")
+
+    def __init__(self, prop: Property) -> None:
+        self.prop = prop
+        self.fast = _FAST_PY.get(prop.type)
+        self.lo, self.hi = INTEGER_RANGES.get(prop.type, (None, None))
+        if self.lo is not None:
+            self.fast = int
+        self.explicit = prop.type not in _SELF_TYPED
+        self.checks = bool(prop.min is not None or prop.max is not None or prop.regexp is not None
+                           or prop.not_null or prop.readonly or prop.linked_class)
+
+
+class _ClassPlan:
+    __slots__ = ("cls", "exact", "lower", "mandatory", "defaults")
+
+    def __init__(self, schema: Schema, class_name: str) -> None:
+        self.cls = schema.cls(class_name)
+        props = schema.properties(class_name)
+        self.exact = {p.name: _PropPlan(p) for p in props.values()}
+        self.lower = {k: self.exact[p.name] for k, p in props.items()}
+        self.mandatory = [p for p in props.values() if p.mandatory]
+        self.defaults = [p for p in props.values() if p.default is not None]
+
+
+def _plan(schema: Schema, class_name: str) -> _ClassPlan:
+    key = ("validation-plan", class_name)
+    plan = schema._memo.get(key)
+    if plan is None:
+        plan = schema._memo[key] = _ClassPlan(schema, class_name)
+    return plan
+
+
 def prepare(
     schema: Schema,
     class_name: str | None,
@@ -311,60 +362,76 @@ def prepare(
     linked record (for LINKED CLASS checks).
     """
     for name in fields:
-        if not isinstance(name, str) or not name or name[0] == "@":
+        if type(name) is not str or not name or name[0] == "@":
             raise ValidationError(f"invalid field name {name!r}: names must be non-empty and not start with '@'")
     if class_name is None:
         return _apply_types(fields, types)
-    cls = schema.cls(class_name)
+    plan = _plan(schema, class_name)
+    cls = plan.cls
     where = cls.name
     if cls.abstract:
         raise ValidationError(f"class {cls.name} is abstract: it cannot hold records")
-    props = schema.properties(cls.name)
-    if not props:
+    if not plan.exact:
         if cls.strict and fields:
             name = next(iter(fields))
             raise ValidationError(f"{where}: field '{name}' is not declared and the class is in strict mode")
         return _apply_types(fields, types)
     out_fields: dict[str, Any] = {}
     out_types: dict[str, OType] = {}
+    exact, lower = plan.exact, plan.lower
     for name, value in fields.items():
-        prop = props.get(name.lower())
-        if prop is None:
+        pp = exact.get(name) or lower.get(name.lower())
+        if pp is None:
             if cls.strict:
                 raise ValidationError(f"{where}: field '{name}' is not declared and the class is in strict mode")
             out_fields[name] = value
-            t = types.get(name)
-            if t is not None:
-                out_types[name] = t
+            if types:
+                t = types.get(name)
+                if t is not None:
+                    out_types[name] = t
             continue
-        if prop.type is OType.ANY:
+        prop = pp.prop
+        if prop.type is _ANY:
             v = value
-            t = types.get(name)
+            t = types.get(name) if types else None
             if t is not None:
                 out_types[name] = t
         else:
-            v = convert_for(prop, value, where)
-            if v is not None and infer_type(v) is not prop.type:
+            if type(value) is pp.fast and (pp.lo is None or pp.lo <= value <= pp.hi):
+                v = value
+            else:
+                v = convert_for(prop, value, where)
+            if v is not None and (pp.explicit or infer_type(v) is not prop.type):
                 out_types[name] = prop.type
-        check_constraints(prop, v, where)
-        if prop.readonly and old is not None and name in old.fields and old.fields[name] != v:
-            raise ConstraintViolation(f"{where}.{prop.name}: property is READONLY and cannot change")
-        if prop.linked_class and class_of is not None and v is not None and prop.type.is_link:
-            _check_linked_class(schema, prop, v, class_of, where)
+        if pp.checks:
+            check_constraints(prop, v, where)
+            if prop.readonly and old is not None and name in old.fields and old.fields[name] != v:
+                raise ConstraintViolation(f"{where}.{prop.name}: property is READONLY and cannot change")
+            if prop.linked_class and class_of is not None and v is not None and prop.type.is_link:
+                _check_linked_class(schema, prop, v, class_of, where)
         out_fields[name] = v
-    for prop in props.values():
-        present = prop.name in out_fields or any(k.lower() == prop.name.lower() for k in out_fields)
-        if present:
-            continue
-        if old is None and prop.default is not None:
+    if plan.mandatory or (old is None and plan.defaults):
+        _fill_missing(plan, out_fields, out_types, old, where)
+    return out_fields, out_types
+
+
+def _fill_missing(plan: _ClassPlan, out_fields: dict[str, Any], out_types: dict[str, OType],
+                  old: Document | None, where: str) -> None:
+    """Apply DEFAULT values on insert and check MANDATORY properties."""
+    present = {k.lower() for k in out_fields}
+    if old is None:
+        for prop in plan.defaults:
+            if prop.name.lower() in present:
+                continue
             v = default_value(prop)
             check_constraints(prop, v, where)
             out_fields[prop.name] = v
+            present.add(prop.name.lower())
             if v is not None and infer_type(v) is not prop.type:
                 out_types[prop.name] = prop.type
-        elif prop.mandatory:
+    for prop in plan.mandatory:
+        if prop.name.lower() not in present:
             raise ConstraintViolation(f"{where}.{prop.name}: mandatory property is missing")
-    return out_fields, out_types
 
 
 def _apply_types(
