@@ -576,6 +576,12 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         return n
 
     # -- SQL ---------------------------------------------------------------------
+    def execute(self, statement: Any, params: Any = None, text: str | None = None) -> Any:
+        """Run a parsed SQL statement (``text`` is ignored here; remote databases use it)."""
+        from console.engine.sql import execute
+
+        return execute(self, statement, params)
+
     def query(self, text: str, params: Any = None) -> Iterator[Any]:
         """Run a SELECT / TRAVERSE / MATCH statement; results stream."""
         from console.engine.sql import execute_text

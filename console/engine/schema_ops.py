@@ -312,7 +312,8 @@ class SchemaOperations:
                 self._save_index(conn, replace(ix, class_name=new))
         conn.execute("UPDATE records SET cls = ? WHERE cls = ?", (new, old))
 
-    def drop_class(self: "EmbeddedDatabase", name: str, *, if_exists: bool = False, unsafe: bool = False) -> bool:
+    def drop_class(self: "EmbeddedDatabase", name: str, *, if_exists: bool = False, unsafe: bool = False,
+                   allow_system: bool = False) -> bool:
         """Drop a class, its clusters, records and indexes."""
         self._schema_check(DELETE)
         with self._write() as conn:
@@ -326,7 +327,7 @@ class SchemaOperations:
             subs = schema.subclasses(cls.name)
             if subs:
                 raise SchemaError(f"class {cls.name} has subclasses ({', '.join(subs)}): drop them first")
-            if cls.name in ("V", "E", "OUser", "ORole", "OIdentity"):
+            if cls.name in ("V", "E", "OUser", "ORole", "OIdentity") and not allow_system:
                 raise SchemaError(f"class {cls.name} is a system class and cannot be dropped")
             for other in schema.classes:
                 for p in other.properties:
@@ -338,11 +339,11 @@ class SchemaOperations:
                     kind = "vertices" if schema.is_vertex_class(cls.name) else "edges"
                     raise SchemaError(
                         f"class {cls.name} holds {kind}; delete them first or use DROP CLASS {cls.name} UNSAFE")
+            self._clear_clusters(conn, ids, cls.name)
             for ix in schema.indexes:
                 if ix.class_name.lower() == cls.name.lower():
                     indexing.drop_table(conn, ix)
                     conn.execute("DELETE FROM indexes WHERE name = ?", (ix.name,))
-            self._clear_clusters(conn, ids, cls.name)
             for cid in ids:
                 conn.execute("DELETE FROM clusters WHERE id = ?", (cid,))
             conn.execute("DELETE FROM classes WHERE name = ?", (cls.name,))

@@ -1,0 +1,668 @@
+"""Statements that change data or schema: INSERT, UPDATE, DELETE, graph and DDL."""
+
+from __future__ import annotations
+
+import itertools
+import time
+from typing import Any, Callable, Iterable, Iterator
+
+from console import ast
+from console.engine.document import Blob, Document
+from console.engine.rid import RID
+from console.engine.sql import values as V
+from console.engine.sql.context import Context
+from console.engine.sql.evaluate import condition, evaluate
+from console.engine.sql.planner import plan_target
+from console.engine.sql.query import project, run_query
+from console.engine.sql.result import Result
+from console.engine.types import OType
+from console.errors import QueryError, SchemaError, ValidationError
+
+
+def execute_statement(stmt: ast.Statement, ctx: Context) -> Result:
+    """Run one parsed SQL statement."""
+    handler = _HANDLERS.get(type(stmt))
+    if handler is None:
+        raise QueryError(f"'{type(stmt).__name__}' is a console command, not SQL: run it in the console")
+    return handler(stmt, ctx)
+
+
+# --- values from expressions -----------------------------------------------------
+
+def _plain(value: Any) -> Any:
+    """Evaluated SQL values as engine values (JSON-like maps with @class become documents)."""
+    if isinstance(value, dict) and not isinstance(value, Document):
+        if "@class" in value or "@type" in value:
+            cls = value.get("@class")
+            fields = {k: _plain(v) for k, v in value.items() if not str(k).startswith("@")}
+            return Document(cls, fields)
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_plain(v) for v in value]
+    if isinstance(value, Document) and value.rid is not None:
+        return value.rid
+    if isinstance(value, Blob) and value.rid is not None:
+        return value.rid
+    return value
+
+
+def _typed(expr: ast.Expr) -> OType | None:
+    """The type a literal spells (5L, 1.5f, 2.5c) when it differs from the default."""
+    if isinstance(expr, ast.Literal) and expr.otype in (OType.LONG, OType.SHORT, OType.BYTE, OType.FLOAT,
+                                                        OType.DECIMAL):
+        return expr.otype
+    return None
+
+
+def _assignments(assignments: Iterable[ast.Assignment], ctx: Context) -> tuple[dict[str, Any], dict[str, OType]]:
+    fields: dict[str, Any] = {}
+    types: dict[str, OType] = {}
+    for a in assignments:
+        value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
+        if len(a.path) == 1:
+            fields[a.path[0]] = value
+            t = _typed(a.value) if a.value is not None else None
+            if t is not None:
+                types[a.path[0]] = t
+        else:
+            _set_path(fields, a.path, value)
+    return fields, types
+
+
+def _set_path(fields: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
+    target: Any = fields
+    for name in path[:-1]:
+        nxt = target.fields.get(name) if isinstance(target, Document) else target.get(name)
+        if nxt is None:
+            nxt = {}
+            if isinstance(target, Document):
+                target.fields[name] = nxt
+            else:
+                target[name] = nxt
+        if not isinstance(nxt, (dict, Document)):
+            raise QueryError(f"cannot set '{'.'.join(path)}': '{name}' is not an embedded document or map")
+        target = nxt
+    if isinstance(target, Document):
+        target.fields[path[-1]] = value
+    else:
+        target[path[-1]] = value
+
+
+def _content(expr: ast.Expr, ctx: Context) -> tuple[str | None, dict[str, Any]]:
+    value = evaluate(expr, ctx)
+    if isinstance(value, Document):
+        return value.class_name, dict(value.fields)
+    if not isinstance(value, dict):
+        raise QueryError("CONTENT needs a JSON object")
+    cls = value.get("@class")
+    fields = {k: _plain(v) for k, v in value.items() if not str(k).startswith("@")}
+    return cls, fields
+
+
+def _target_rids(target: ast.Target | None, ctx: Context) -> list[RID]:
+    """RIDs named by a FROM/TO target of CREATE EDGE and friends."""
+    if target is None:
+        return []
+    if isinstance(target, ast.RidTarget):
+        return list(target.rids)
+    if isinstance(target, ast.ParamTarget):
+        return _as_rids(ctx.param(target.param))
+    if isinstance(target, ast.VariableTarget):
+        return _as_rids(ctx.variable(target.name))
+    return _as_rids(list(plan_target(target, None, ctx).rows()))
+
+
+def _as_rids(value: Any) -> list[RID]:
+    items = value if isinstance(value, (list, tuple)) else [value]
+    out = []
+    for item in items:
+        if isinstance(item, Document) and item.rid is None and len(item.fields) == 1:
+            item = next(iter(item.fields.values()))
+        rid = V.as_rid(item)
+        if rid is None:
+            raise QueryError(f"{item!r} is not a record")
+        out.append(rid)
+    return out
+
+
+def _matching(target: ast.Target, where: ast.Expr | None, limit: ast.Expr | None, ctx: Context) -> list[Any]:
+    """Records a write statement applies to, collected before anything changes."""
+    from console.engine.sql.query import _int_value
+
+    n = _int_value(limit, ctx, "LIMIT")
+    plan = plan_target(target, where, ctx)
+    out = []
+    for rec in plan.rows():
+        if not isinstance(rec, (Document, Blob)) or rec.rid is None:
+            continue
+        if condition(where, ctx.with_record(rec)):
+            out.append(rec)
+            if n is not None and len(out) >= n:
+                break
+    return out
+
+
+# --- queries --------------------------------------------------------------------
+
+def _query(stmt: ast.Statement, ctx: Context) -> Result:
+    return Result("rows", rows=run_query(stmt, ctx), statement=type(stmt).__name__.lower())
+
+
+def _explain(stmt: ast.Explain, ctx: Context) -> Result:
+    inner = stmt.statement
+    steps: list[str]
+    index = None
+    if isinstance(inner, (ast.Select, ast.Update, ast.Delete)):
+        target = inner.target
+        plan = plan_target(target, inner.where, ctx, getattr(inner, "order_by", ()))
+        steps = list(plan.steps)
+        index = plan.index
+        if inner.where is not None:
+            from console.engine.sql.text import expr_text
+
+            steps.append(f"check WHERE {expr_text(inner.where)}")
+        if isinstance(inner, ast.Select):
+            if inner.group_by:
+                steps.append("group and aggregate")
+            if inner.order_by and not plan.ordered:
+                steps.append("sort in memory")
+            if inner.skip is not None or inner.limit is not None:
+                steps.append("skip/limit")
+    else:
+        steps = [f"execute {type(inner).__name__}"]
+    doc = Document(None, {"statement": type(inner).__name__.upper(), "index": index,
+                          "plan": "\n".join(f"+ {s}" for s in steps)})
+    return Result("rows", rows=[doc], statement="explain")
+
+
+def _profile(stmt: ast.Profile, ctx: Context) -> Result:
+    t0 = time.perf_counter()
+    res = execute_statement(stmt.statement, ctx)
+    rows = list(res.rows or [])
+    elapsed = time.perf_counter() - t0
+    doc = Document(None, {"statement": type(stmt.statement).__name__.upper(), "rows": len(rows),
+                          "count": res.count, "elapsedMs": round(elapsed * 1000, 3)})
+    return Result("rows", rows=[doc], statement="profile")
+
+
+# --- INSERT / UPDATE / DELETE --------------------------------------------------------
+
+def _insert(stmt: ast.Insert, ctx: Context) -> Result:
+    db = ctx.db
+    schema = db.schema
+    class_name: str | None = None
+    cluster: str | int | None = stmt.cluster
+    if isinstance(stmt.target, ast.ClassTarget):
+        class_name = schema.cls(stmt.target.name).name
+    elif isinstance(stmt.target, ast.ClusterTarget):
+        cluster = stmt.target.clusters[0]
+    else:
+        raise QueryError("INSERT needs INTO <class> or INTO CLUSTER:<name>")
+    if class_name and schema.is_edge_class(class_name):
+        raise QueryError(f"{class_name} is an edge class: use CREATE EDGE {class_name} FROM ... TO ...")
+    rows: list[tuple[str | None, dict[str, Any], dict[str, OType]]] = []
+    if stmt.content is not None:
+        cls, fields = _content(stmt.content, ctx)
+        rows.append((cls, fields, {}))
+    elif stmt.rows:
+        for values in stmt.rows:
+            if len(values) != len(stmt.columns):
+                raise QueryError(f"INSERT has {len(stmt.columns)} column(s) but a row of {len(values)} value(s)")
+            fields = {c: _plain(evaluate(v, ctx)) for c, v in zip(stmt.columns, values)}
+            types = {c: t for c, v in zip(stmt.columns, values) if (t := _typed(v)) is not None}
+            rows.append((None, fields, types))
+    elif stmt.query is not None:
+        for rec in run_query(stmt.query, ctx.child()):
+            if isinstance(rec, Document):
+                rows.append((None, {k: _plain(v) for k, v in rec.fields.items()}, dict(rec.types)))
+    else:
+        fields, types = _assignments(stmt.assignments, ctx)
+        rows.append((None, fields, types))
+    created: list[Document] = []
+    with db._write():
+        for cls, fields, types in rows:
+            name = class_name or cls
+            if name and schema.is_edge_class(name):
+                raise QueryError(f"{name} is an edge class: use CREATE EDGE")
+            created.append(db.insert(name, fields, types=types, cluster=cluster))
+    if stmt.returning is not None:
+        out = [project((ast.Projection(stmt.returning),), ctx.with_record(d)) for d in created]
+        return Result("records", rows=out, count=len(created), statement="insert")
+    return Result("records", rows=created, count=len(created), statement="insert")
+
+
+def _update(stmt: ast.Update, ctx: Context) -> Result:
+    db = ctx.db
+    with db._write():
+        targets = _matching(stmt.target, stmt.where, stmt.limit, ctx)
+        before: list[Any] = []
+        after: list[Any] = []
+        if not targets and stmt.upsert:
+            if not isinstance(stmt.target, ast.ClassTarget):
+                raise QueryError("UPSERT needs a class as target")
+            fields = _upsert_fields(stmt.where, ctx)
+            doc = Document(db.schema.cls(stmt.target.name).name, fields)
+            _apply_clauses(doc, stmt.clauses, ctx)
+            created = db.insert(doc.class_name, doc.fields, types=doc.types)
+            after.append(created)
+            count = 1
+        else:
+            count = 0
+            for rec in targets:
+                if not isinstance(rec, Document):
+                    continue
+                current = db.load(rec.rid)
+                if not isinstance(current, Document):
+                    continue
+                before.append(current.copy())
+                doc = Document(current.class_name, dict(current.fields), dict(current.types), current.rid, current.version)
+                _apply_clauses(doc, stmt.clauses, ctx.with_record(current))
+                saved = db.update(doc)
+                ctx.forget(saved.rid)  # type: ignore[arg-type]
+                after.append(saved)
+                count += 1
+    mode = (stmt.return_mode or "").upper()
+    if mode in ("BEFORE", "AFTER"):
+        rows = before if mode == "BEFORE" else after
+        if stmt.return_expr is not None:
+            rows = [project((ast.Projection(stmt.return_expr),), ctx.with_record(r)) for r in rows]
+        return Result("records", rows=rows, count=count, statement="update")
+    return Result("count", count=count, statement="update")
+
+
+def _upsert_fields(where: ast.Expr | None, ctx: Context) -> dict[str, Any]:
+    from console.engine.sql.planner import and_items
+
+    fields: dict[str, Any] = {}
+    for item in and_items(where):
+        if isinstance(item, ast.Comparison) and item.op == "=" and isinstance(item.left, ast.Field) \
+                and len(item.left.path) == 1:
+            fields[item.left.path[0]] = _plain(evaluate(item.right, ctx))
+    return fields
+
+
+def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Context) -> None:
+    for clause in clauses:
+        if isinstance(clause, ast.SetClause):
+            for a in clause.assignments:
+                value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
+                if len(a.path) == 1:
+                    t = _typed(a.value) if a.value is not None else None
+                    doc.set(a.path[0], value, t)
+                else:
+                    _set_path(doc.fields, a.path, value)
+        elif isinstance(clause, ast.IncrementClause):
+            for a in clause.assignments:
+                by = evaluate(a.value, ctx) if a.value is not None else 1
+                name = a.path[0]
+                cur = doc.fields.get(name)
+                from console.engine.sql.evaluate import arithmetic
+
+                doc.fields[name] = arithmetic("+", cur if cur is not None else 0, by)
+        elif isinstance(clause, ast.AddClause):
+            for a in clause.assignments:
+                name = a.path[0]
+                value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
+                cur = doc.fields.get(name)
+                items = list(cur) if isinstance(cur, list) else ([] if cur is None else [cur])
+                items.extend(value if isinstance(value, list) else [value])
+                doc.fields[name] = items
+        elif isinstance(clause, ast.RemoveClause):
+            for a in clause.items:
+                name = a.path[0]
+                if a.value is None:
+                    if len(a.path) == 1:
+                        doc.fields.pop(name, None)
+                        doc.types.pop(name, None)
+                    else:
+                        _remove_path(doc.fields, a.path)
+                    continue
+                value = _plain(evaluate(a.value, ctx))
+                cur = doc.fields.get(name)
+                gone = value if isinstance(value, list) else [value]
+                if isinstance(cur, list):
+                    doc.fields[name] = [x for x in cur if not any(V.equals(x, g) for g in gone)]
+                elif isinstance(cur, dict):
+                    for g in gone:
+                        cur.pop(g, None)
+        elif isinstance(clause, ast.PutClause):
+            for p in clause.items:
+                name = p.path[0]
+                cur = doc.fields.get(name)
+                if cur is None:
+                    cur = {}
+                    doc.fields[name] = cur
+                if not isinstance(cur, dict):
+                    raise QueryError(f"PUT needs a map, but '{name}' is not one")
+                cur[str(evaluate(p.key, ctx))] = _plain(evaluate(p.value, ctx))
+        elif isinstance(clause, ast.MergeClause):
+            _, fields = _content(clause.value, ctx)
+            for k, v in fields.items():
+                doc.set(k, v)
+        elif isinstance(clause, ast.ContentClause):
+            cls, fields = _content(clause.value, ctx)
+            keep = {k: v for k, v in doc.fields.items() if k.startswith(("out_", "in_")) or k in ("in", "out")}
+            doc.fields.clear()
+            doc.types = {k: t for k, t in doc.types.items() if k in keep}
+            doc.fields.update(keep)
+            doc.fields.update(fields)
+        else:
+            raise QueryError(f"unsupported update clause {type(clause).__name__}")
+
+
+def _remove_path(fields: dict[str, Any], path: tuple[str, ...]) -> None:
+    target: Any = fields
+    for name in path[:-1]:
+        target = target.fields.get(name) if isinstance(target, Document) else target.get(name)
+        if target is None:
+            return
+    if isinstance(target, Document):
+        target.fields.pop(path[-1], None)
+    elif isinstance(target, dict):
+        target.pop(path[-1], None)
+
+
+def _delete(stmt: ast.Delete, ctx: Context) -> Result:
+    db = ctx.db
+    with db._write():
+        targets = _matching(stmt.target, stmt.where, stmt.limit, ctx)
+        deleted = []
+        for rec in targets:
+            if db.delete(rec.rid):
+                deleted.append(rec)
+                ctx.forget(rec.rid)
+    if stmt.return_before:
+        return Result("records", rows=deleted, count=len(deleted), statement="delete")
+    return Result("count", count=len(deleted), statement="delete")
+
+
+# --- graph -------------------------------------------------------------------------------
+
+def _create_vertex(stmt: ast.CreateVertex, ctx: Context) -> Result:
+    db = ctx.db
+    class_name = stmt.class_name or "V"
+    if stmt.content is not None:
+        _, fields = _content(stmt.content, ctx)
+        types: dict[str, OType] = {}
+    else:
+        fields, types = _assignments(stmt.assignments, ctx)
+    doc = db.create_vertex(class_name, fields, types=types, cluster=stmt.cluster)
+    return Result("records", rows=[doc], count=1, statement="create vertex")
+
+
+def _create_edge(stmt: ast.CreateEdge, ctx: Context) -> Result:
+    db = ctx.db
+    class_name = stmt.class_name or "E"
+    sources = _target_rids(stmt.from_, ctx)
+    targets = _target_rids(stmt.to, ctx)
+    if not sources or not targets:
+        raise QueryError("CREATE EDGE: " + ("no source vertex found" if not sources else "no target vertex found"))
+    if stmt.content is not None:
+        _, fields = _content(stmt.content, ctx)
+        types: dict[str, OType] = {}
+    else:
+        fields, types = _assignments(stmt.assignments, ctx)
+    edges = []
+    with db._write():
+        for s, t in itertools.product(sources, targets):
+            edges.append(db.create_edge(class_name, s, t, dict(fields), types=types, cluster=stmt.cluster))
+            ctx.forget(s)
+            ctx.forget(t)
+    return Result("records", rows=edges, count=len(edges), statement="create edge")
+
+
+def _delete_vertex(stmt: ast.DeleteVertex, ctx: Context) -> Result:
+    db = ctx.db
+    target = stmt.target or ast.ClassTarget("V")
+    with db._write():
+        recs = _matching(target, stmt.where, stmt.limit, ctx)
+        n = 0
+        for rec in recs:
+            if not isinstance(rec, Document) or not rec.class_name or not db.schema.is_vertex_class(rec.class_name):
+                raise ValidationError(f"record {rec.rid} is not a vertex")
+            if db.delete(rec.rid):
+                n += 1
+    return Result("count", count=n, statement="delete vertex")
+
+
+def _delete_edge(stmt: ast.DeleteEdge, ctx: Context) -> Result:
+    db = ctx.db
+    with db._write():
+        if stmt.rids:
+            candidates: list[Any] = [r for r in (db.load(rid) for rid in stmt.rids) if r is not None]
+        else:
+            candidates = list(plan_target(ast.ClassTarget(stmt.class_name or "E"), stmt.where, ctx).rows())
+        sources = set(_target_rids(stmt.from_, ctx)) if stmt.from_ is not None else None
+        targets = set(_target_rids(stmt.to, ctx)) if stmt.to is not None else None
+        from console.engine.sql.query import _int_value
+
+        limit = _int_value(stmt.limit, ctx, "LIMIT")
+        n = 0
+        for rec in candidates:
+            if not isinstance(rec, Document) or not rec.class_name or not db.schema.is_edge_class(rec.class_name):
+                raise ValidationError(f"record {rec.rid} is not an edge")
+            if stmt.class_name and not db.schema.is_subclass(rec.class_name, stmt.class_name):
+                continue
+            if sources is not None and rec.fields.get("out") not in sources:
+                continue
+            if targets is not None and rec.fields.get("in") not in targets:
+                continue
+            if not condition(stmt.where, ctx.with_record(rec)):
+                continue
+            if db.delete(rec.rid):
+                n += 1
+            if limit is not None and n >= limit:
+                break
+    return Result("count", count=n, statement="delete edge")
+
+
+# --- schema --------------------------------------------------------------------------------
+
+def _word(expr: ast.Expr | None, ctx: Context) -> Any:
+    if expr is None:
+        return None
+    if isinstance(expr, ast.Field):
+        return ".".join(expr.path)
+    return evaluate(expr, ctx)
+
+
+def _create_class(stmt: ast.CreateClass, ctx: Context) -> Result:
+    db = ctx.db
+    existed = db.schema.has_class(stmt.name)
+    db.create_class(stmt.name, stmt.superclasses, clusters=stmt.clusters,
+                    cluster_ids=stmt.cluster_ids or None, abstract=stmt.abstract, if_not_exists=stmt.if_not_exists)
+    n = len(db.schema.classes)
+    msg = (f"Class {stmt.name} already exists." if existed
+           else f"Class created successfully. Total classes in database now: {n}.")
+    return Result("value", value=n, message=msg, statement="create class")
+
+
+def _alter_class(stmt: ast.AlterClass, ctx: Context) -> Result:
+    raw = stmt.raw
+    if stmt.key is not None:
+        raw = f"{stmt.key}={raw}"
+    ctx.db.alter_class(stmt.name, stmt.attribute, raw)
+    return Result("value", value=None, message=f"Class updated successfully.", statement="alter class")
+
+
+def _drop_class(stmt: ast.DropClass, ctx: Context) -> Result:
+    dropped = ctx.db.drop_class(stmt.name, if_exists=stmt.if_exists, unsafe=stmt.unsafe)
+    return Result("value", value=dropped, message="Class dropped successfully." if dropped
+                  else f"Class {stmt.name} does not exist.", statement="drop class")
+
+
+def _create_property(stmt: ast.CreateProperty, ctx: Context) -> Result:
+    db = ctx.db
+    constraints: dict[str, Any] = {}
+    for key, expr in stmt.constraints:
+        k = key.lower().replace("_", "")
+        value = True if expr is None else _word(expr, ctx)
+        constraints[{"notnull": "not_null"}.get(k, k)] = value
+    linked_class = linked_type = None
+    if stmt.linked:
+        try:
+            linked_type = OType.parse(stmt.linked) if not db.schema.has_class(stmt.linked) else None
+        except Exception:
+            linked_type = None
+        if linked_type is None:
+            linked_class = stmt.linked
+    otype = OType.parse(stmt.type)
+    if linked_type is not None and otype.is_link:
+        raise SchemaError(f"a linked type makes no sense for type {otype.name}; name a class instead")
+    prop = db.create_property(stmt.class_name, stmt.name, otype, linked_class=linked_class,
+                              linked_type=linked_type, if_not_exists=stmt.if_not_exists, **constraints)
+    n = len(db.schema.properties(stmt.class_name))
+    return Result("value", value=n, message=f"Property {stmt.class_name}.{prop.name} created successfully.",
+                  statement="create property")
+
+
+def _alter_property(stmt: ast.AlterProperty, ctx: Context) -> Result:
+    raw = stmt.raw if stmt.key is None else f"{stmt.key}={stmt.raw}"
+    ctx.db.alter_property(stmt.class_name, stmt.name, stmt.attribute, raw)
+    return Result("value", value=None, message="Property updated successfully.", statement="alter property")
+
+
+def _drop_property(stmt: ast.DropProperty, ctx: Context) -> Result:
+    done = ctx.db.drop_property(stmt.class_name, stmt.name, if_exists=stmt.if_exists, force=stmt.force)
+    return Result("value", value=done, message="Property dropped successfully." if done
+                  else "Property does not exist.", statement="drop property")
+
+
+def _create_index(stmt: ast.CreateIndex, ctx: Context) -> Result:
+    db = ctx.db
+    name = stmt.name
+    class_name = stmt.class_name
+    fields: list[Any]
+    if class_name is None:
+        if "." not in name:
+            raise QueryError(f"CREATE INDEX {name}: give ON <Class> (<properties>) or name it <Class>.<property>")
+        class_name, _, prop = name.partition(".")
+        fields = [prop]
+    else:
+        fields = []
+        for f in stmt.fields:
+            fname = f.name if not f.by else f"{f.name} by {f.by.lower()}"
+            fields.append((fname, f.collate.lower()) if f.collate else fname)
+    metadata = None
+    if stmt.metadata is not None:
+        metadata = evaluate(stmt.metadata, ctx)
+    ix = db.create_index(name, class_name, fields, stmt.type, metadata=metadata, key_types=stmt.key_types,
+                         algorithm=stmt.engine)
+    n = db.index_size(ix.name)
+    return Result("value", value=n, message=f"Index {ix.name} created successfully with {n} entries.",
+                  statement="create index")
+
+
+def _drop_index(stmt: ast.DropIndex, ctx: Context) -> Result:
+    done = ctx.db.drop_index(stmt.name, if_exists=stmt.if_exists)
+    return Result("value", value=done, message="Index dropped successfully." if done else "Index does not exist.",
+                  statement="drop index")
+
+
+def _rebuild_index(stmt: ast.RebuildIndex, ctx: Context) -> Result:
+    n = ctx.db.rebuild_index(stmt.name)
+    return Result("value", value=n, message=f"Index rebuilt successfully with {n} entries.", statement="rebuild index")
+
+
+def _create_cluster(stmt: ast.CreateCluster, ctx: Context) -> Result:
+    cid = ctx.db.create_cluster(stmt.name, stmt.id, blob=stmt.blob)
+    return Result("value", value=cid, message=f"Cluster created correctly with id #{cid}", statement="create cluster")
+
+
+def _drop_cluster(stmt: ast.DropCluster, ctx: Context) -> Result:
+    ctx.db.drop_cluster(stmt.name)
+    return Result("value", value=True, message="Cluster dropped successfully.", statement="drop cluster")
+
+
+def _alter_cluster(stmt: ast.AlterCluster, ctx: Context) -> Result:
+    raise SchemaError(f"ALTER CLUSTER {stmt.attribute} is not supported by the embedded engine")
+
+
+def _alter_database(stmt: ast.AlterDatabase, ctx: Context) -> Result:
+    attr = stmt.attribute.upper()
+    if attr == "MINIMUMCLUSTERS":
+        n = V.as_number(_word(stmt.value, ctx))
+        if not isinstance(n, int):
+            raise SchemaError("MINIMUMCLUSTERS needs a whole number")
+        ctx.db.set_minimum_clusters(n)
+        return Result("value", value=n, message=f"Database updated: minimum clusters {n}.", statement="alter database")
+    raise SchemaError(f"ALTER DATABASE {stmt.attribute} is not supported (supported: MINIMUMCLUSTERS)")
+
+
+def _truncate_class(stmt: ast.TruncateClass, ctx: Context) -> Result:
+    n = ctx.db.truncate_class(stmt.name, polymorphic=stmt.polymorphic, unsafe=stmt.unsafe)
+    return Result("count", count=n, message=f"Truncated {n} record(s) of class {stmt.name}.", statement="truncate class")
+
+
+def _truncate_cluster(stmt: ast.TruncateCluster, ctx: Context) -> Result:
+    n = ctx.db.truncate_cluster(stmt.name)
+    return Result("count", count=n, message=f"Truncated {n} record(s) of cluster {stmt.name}.", statement="truncate cluster")
+
+
+def _truncate_record(stmt: ast.TruncateRecord, ctx: Context) -> Result:
+    db = ctx.db
+    n = 0
+    with db._write():
+        for rid in stmt.rids:
+            if db.delete(rid):
+                n += 1
+    return Result("count", count=n, statement="truncate record")
+
+
+def _begin(stmt: ast.Begin, ctx: Context) -> Result:
+    ctx.db.begin()
+    return Result("none", message="Transaction started.", statement="begin")
+
+
+def _commit(stmt: ast.Commit, ctx: Context) -> Result:
+    ctx.db.commit()
+    return Result("none", message="Transaction committed.", statement="commit")
+
+
+def _rollback(stmt: ast.Rollback, ctx: Context) -> Result:
+    ctx.db.rollback()
+    return Result("none", message="Transaction rolled back.", statement="rollback")
+
+
+_HANDLERS: dict[type, Callable[[Any, Context], Result]] = {
+    ast.Select: _query,
+    ast.Traverse: _query,
+    ast.Match: _query,
+    ast.Explain: _explain,
+    ast.Profile: _profile,
+    ast.Insert: _insert,
+    ast.Update: _update,
+    ast.Delete: _delete,
+    ast.CreateVertex: _create_vertex,
+    ast.CreateEdge: _create_edge,
+    ast.DeleteVertex: _delete_vertex,
+    ast.DeleteEdge: _delete_edge,
+    ast.CreateClass: _create_class,
+    ast.AlterClass: _alter_class,
+    ast.DropClass: _drop_class,
+    ast.CreateProperty: _create_property,
+    ast.AlterProperty: _alter_property,
+    ast.DropProperty: _drop_property,
+    ast.CreateIndex: _create_index,
+    ast.DropIndex: _drop_index,
+    ast.RebuildIndex: _rebuild_index,
+    ast.CreateCluster: _create_cluster,
+    ast.DropCluster: _drop_cluster,
+    ast.AlterCluster: _alter_cluster,
+    ast.AlterDatabase: _alter_database,
+    ast.TruncateClass: _truncate_class,
+    ast.TruncateCluster: _truncate_cluster,
+    ast.TruncateRecord: _truncate_record,
+    ast.Begin: _begin,
+    ast.Commit: _commit,
+    ast.Rollback: _rollback,
+}
+
+QUERY_TYPES = (ast.Select, ast.Traverse, ast.Match, ast.Explain)
+
+
+def is_query(stmt: ast.Statement) -> bool:
+    return isinstance(stmt, QUERY_TYPES)
+
+
+__all__ = ["execute_statement", "is_query", "Result", "Iterator"]

@@ -1,0 +1,547 @@
+"""SQL functions, methods, graph navigation and aggregates."""
+
+from __future__ import annotations
+
+import datetime as _dt
+import math
+import uuid
+from decimal import Decimal
+from typing import Any, Callable, Iterable
+
+from console import ast
+from console.engine.codec import decimal_text
+from console.engine.document import Blob, Document
+from console.engine.graph import vertex_edges
+from console.engine.rid import RID
+from console.engine.sql import values as V
+from console.engine.sql.context import Context
+from console.engine.sql.evaluate import evaluate
+from console.errors import QueryError
+
+AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "list", "set", "map"})
+GRAPH_FUNCTIONS = frozenset({"out", "in", "both", "oute", "ine", "bothe", "outv", "inv", "bothv"})
+
+
+def as_string(v: Any) -> str:
+    """A value as the console and string functions show it."""
+    if v is None:
+        return "null"
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, Decimal):
+        return decimal_text(v)
+    if isinstance(v, float):
+        return repr(v) if not v.is_integer() or abs(v) >= 1e16 else f"{v:.1f}"
+    if isinstance(v, _dt.datetime):
+        return v.strftime("%Y-%m-%d %H:%M:%S")
+    if isinstance(v, _dt.date):
+        return v.strftime("%Y-%m-%d")
+    if isinstance(v, (Document, Blob)) and v.rid is not None:
+        return str(v.rid)
+    if isinstance(v, Document):
+        return "{" + ", ".join(f"{k}:{as_string(x)}" for k, x in v.fields.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(as_string(x) for x in v) + "]"
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}:{as_string(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, bytes):
+        import base64
+
+        return base64.b64encode(v).decode()
+    return str(v)
+
+
+def is_aggregate(e: ast.FunctionCall) -> bool:
+    return e.name in AGGREGATES and (e.star or len(e.args) == 1)
+
+
+def find_aggregates(expr: ast.Node | None) -> list[ast.FunctionCall]:
+    """Aggregate calls inside an expression (not inside subqueries)."""
+    out: list[ast.FunctionCall] = []
+
+    def walk(node: Any) -> None:
+        if isinstance(node, ast.FunctionCall) and is_aggregate(node):
+            out.append(node)
+            return
+        if isinstance(node, (ast.Subquery, ast.Statement)):
+            return
+        if isinstance(node, ast.Node):
+            for name in node.__dataclass_fields__:  # type: ignore[attr-defined]
+                walk(getattr(node, name))
+        elif isinstance(node, tuple):
+            for x in node:
+                walk(x)
+
+    walk(expr)
+    return out
+
+
+class Accumulator:
+    """Running state of one aggregate call."""
+
+    __slots__ = ("name", "count", "value", "items")
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.count = 0
+        self.value: Any = None
+        self.items: list[Any] | dict[Any, Any] | None = None
+
+    def add(self, v: Any, star: bool = False) -> None:
+        n = self.name
+        if n == "count":
+            if star or v is not None:
+                self.count += 1
+            return
+        if n in ("list", "set"):
+            if self.items is None:
+                self.items = []
+            vals = v if isinstance(v, list) else [v]
+            for x in vals:
+                if x is None:
+                    continue
+                if n == "set" and any(V.equals(x, y) for y in self.items):  # type: ignore[union-attr]
+                    continue
+                self.items.append(x)  # type: ignore[union-attr]
+            return
+        if n == "map":
+            if self.items is None:
+                self.items = {}
+            if isinstance(v, dict):
+                self.items.update(v)  # type: ignore[union-attr]
+            return
+        if v is None:
+            return
+        if n in ("sum", "avg"):
+            num = V.as_number(v)
+            if num is None:
+                return
+            if self.value is None:
+                self.value = num
+            else:
+                if isinstance(num, Decimal) or isinstance(self.value, Decimal):
+                    self.value = V.to_decimal(self.value) + V.to_decimal(num)  # type: ignore[operator]
+                else:
+                    self.value += num
+            self.count += 1
+        elif n == "min":
+            if self.value is None or (V.compare(v, self.value) or 0) < 0:
+                self.value = v
+        elif n == "max":
+            if self.value is None or (V.compare(v, self.value) or 0) > 0:
+                self.value = v
+
+    def result(self) -> Any:
+        n = self.name
+        if n == "count":
+            return self.count
+        if n in ("list", "set", "map"):
+            return self.items if self.items is not None else ([] if n != "map" else {})
+        if n == "avg":
+            if not self.count:
+                return None
+            if isinstance(self.value, int):
+                return self.value / self.count
+            return self.value / self.count
+        return self.value
+
+
+# --- graph navigation -----------------------------------------------------------
+
+def _labels(args: Iterable[Any]) -> list[str] | None:
+    labels = [str(a) for a in args if a is not None]
+    return labels or None
+
+
+def graph_step(ctx: Context, source: Any, name: str, labels: list[str] | None) -> list[Any]:
+    """``out``/``in``/``both`` (vertices), ``outE``/``inE``/``bothE`` (edges), ``outV``/``inV``/``bothV``."""
+    items = source if isinstance(source, (list, tuple)) else [source]
+    schema = ctx.db.schema
+    is_sub = schema.is_subclass
+    out: list[Any] = []
+    for item in items:
+        rec = ctx.deref(item)
+        if not isinstance(rec, Document):
+            continue
+        if name in ("outv", "inv", "bothv"):
+            dirs = {"outv": ("out",), "inv": ("in",), "bothv": ("out", "in")}[name]
+            for d in dirs:
+                v = ctx.deref(rec.fields.get(d))
+                if isinstance(v, Document):
+                    out.append(v)
+            continue
+        direction = {"out": "out", "in": "in", "both": "both", "oute": "out", "ine": "in", "bothe": "both"}[name]
+        want_edges = name.endswith("e")
+        for erid in vertex_edges(rec, direction, labels, is_sub):
+            edge = ctx.load(erid)
+            if not isinstance(edge, Document):
+                continue
+            if edge.class_name and schema.has_class(edge.class_name) and schema.is_vertex_class(edge.class_name):
+                if not want_edges:  # a lightweight edge: the bag holds the vertex itself
+                    out.append(edge)
+                continue
+            if want_edges:
+                out.append(edge)
+                continue
+            if direction == "both":
+                for d in ("in", "out"):
+                    other = edge.fields.get(d)
+                    if isinstance(other, RID) and other != rec.rid:
+                        v = ctx.load(other)
+                        if v is not None:
+                            out.append(v)
+                    elif other == rec.rid and edge.fields.get("in") == edge.fields.get("out") and d == "in":
+                        out.append(rec)
+            else:
+                other = edge.fields.get("in" if direction == "out" else "out")
+                v = ctx.deref(other)
+                if isinstance(v, Document):
+                    out.append(v)
+    return out
+
+
+# --- functions ------------------------------------------------------------------
+
+def call_function(e: ast.FunctionCall, ctx: Context) -> Any:
+    name = e.name
+    if name in GRAPH_FUNCTIONS:
+        labels = _labels(evaluate(a, ctx) for a in e.args)
+        return graph_step(ctx, ctx.record, name, labels)
+    if is_aggregate(e):
+        # An aggregate outside an aggregation (e.g. in WHERE): apply to a collection argument.
+        acc = Accumulator(name)
+        if e.star:
+            return 1 if name == "count" else None
+        v = evaluate(e.args[0], ctx)
+        for x in (v if isinstance(v, list) else [v]):
+            acc.add(x)
+        return acc.result()
+    fn = FUNCTIONS.get(name)
+    if fn is None:
+        raise QueryError(f"unknown function '{name}()'")
+    args = [evaluate(a, ctx) for a in e.args]
+    return fn(ctx, *args)
+
+
+def _sysdate(ctx: Context, fmt: Any = None, tz: Any = None) -> Any:
+    now = _dt.datetime.now(_dt.timezone.utc)
+    now = now.replace(microsecond=(now.microsecond // 1000) * 1000)
+    if fmt is None:
+        return now
+    return java_format_date(now, str(fmt))
+
+
+def _date(ctx: Context, value: Any = None, fmt: Any = None, tz: Any = None) -> Any:
+    if value is None:
+        return _sysdate(ctx)
+    if fmt is not None and isinstance(value, str):
+        try:
+            return _dt.datetime.strptime(value, java_to_strftime(str(fmt))).replace(tzinfo=_dt.timezone.utc)
+        except ValueError:
+            raise QueryError(f"date('{value}', '{fmt}'): the text does not match the format") from None
+    d = V.as_datetime(value)
+    if d is None:
+        raise QueryError(f"date({value!r}): not a date")
+    return d
+
+
+_JAVA_DATE = (("yyyy", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("hh", "%I"),
+              ("mm", "%M"), ("ss", "%S"), ("SSS", "%f"), ("a", "%p"), ("EEE", "%a"), ("MMM", "%b"), ("Z", "%z"))
+
+
+def java_to_strftime(fmt: str) -> str:
+    out = fmt
+    for j, p in sorted(_JAVA_DATE, key=lambda x: -len(x[0])):
+        out = out.replace(j, p)
+    return out
+
+
+def java_format_date(d: _dt.datetime, fmt: str) -> str:
+    text = d.strftime(java_to_strftime(fmt))
+    if "SSS" in fmt:
+        text = text.replace(f"{d.microsecond:06d}", f"{d.microsecond // 1000:03d}")
+    return text
+
+
+def _format(ctx: Context, fmt: Any = None, *args: Any) -> Any:
+    if fmt is None:
+        return None
+    try:
+        conv = tuple(_format_arg(a) for a in args)
+        return str(fmt) % conv
+    except (TypeError, ValueError) as exc:
+        raise QueryError(f"format('{fmt}'): {exc}") from None
+
+
+def _format_arg(a: Any) -> Any:
+    if isinstance(a, (int, float)) and not isinstance(a, bool):
+        return a
+    if isinstance(a, Decimal):
+        return float(a)
+    return as_string(a)
+
+
+def _ifnull(ctx: Context, value: Any = None, default: Any = None, *rest: Any) -> Any:
+    if value is None:
+        return default
+    return rest[0] if rest else value
+
+
+def _coalesce(ctx: Context, *args: Any) -> Any:
+    return next((a for a in args if a is not None), None)
+
+
+def _first(ctx: Context, v: Any = None) -> Any:
+    items = V.as_collection(v)
+    if items is None:
+        return v
+    return items[0] if items else None
+
+
+def _last(ctx: Context, v: Any = None) -> Any:
+    items = V.as_collection(v)
+    if items is None:
+        return v
+    return items[-1] if items else None
+
+
+def _distinct(ctx: Context, v: Any = None) -> Any:
+    return v
+
+
+def _expand(ctx: Context, v: Any = None) -> Any:
+    return v
+
+
+def _if(ctx: Context, cond: Any = None, a: Any = None, b: Any = None) -> Any:
+    return a if V.truthy(cond) else b
+
+
+def _abs(ctx: Context, v: Any = None) -> Any:
+    n = V.as_number(v)
+    return None if n is None else abs(n)
+
+
+def _sum_args(ctx: Context, *args: Any) -> Any:
+    nums = [V.as_number(a) for a in args if a is not None]
+    return sum(n for n in nums if n is not None)
+
+
+def _min_args(ctx: Context, *args: Any) -> Any:
+    vals = [a for a in args if a is not None]
+    return min(vals, key=V.sort_key) if vals else None
+
+
+def _max_args(ctx: Context, *args: Any) -> Any:
+    vals = [a for a in args if a is not None]
+    return max(vals, key=V.sort_key) if vals else None
+
+
+def _list_args(ctx: Context, *args: Any) -> Any:
+    out: list[Any] = []
+    for a in args:
+        out.extend(a if isinstance(a, list) else [a])
+    return out
+
+
+def _map_args(ctx: Context, *args: Any) -> Any:
+    if len(args) % 2:
+        raise QueryError("map() needs key, value pairs")
+    return {str(args[i]): args[i + 1] for i in range(0, len(args), 2)}
+
+
+FUNCTIONS: dict[str, Callable[..., Any]] = {
+    "sysdate": _sysdate,
+    "date": _date,
+    "format": _format,
+    "ifnull": _ifnull,
+    "coalesce": _coalesce,
+    "first": _first,
+    "last": _last,
+    "distinct": _distinct,
+    "expand": _expand,
+    "unionall": _list_args,
+    "if": _if,
+    "abs": _abs,
+    "sum": _sum_args,
+    "min": _min_args,
+    "max": _max_args,
+    "list": _list_args,
+    "set": lambda ctx, *a: list(dict.fromkeys(_list_args(ctx, *a))),
+    "map": _map_args,
+    "uuid": lambda ctx: str(uuid.uuid4()),
+    "count": lambda ctx, *a: len(a),
+    "avg": lambda ctx, *a: (sum(V.as_number(x) or 0 for x in a) / len(a)) if a else None,
+    "sqrt": lambda ctx, v=None: None if V.as_number(v) is None else math.sqrt(V.as_number(v)),  # type: ignore[arg-type]
+}
+
+
+# --- methods --------------------------------------------------------------------
+
+def call_method(e: ast.MethodCall, ctx: Context) -> Any:
+    name = e.name
+    target = evaluate(e.target, ctx)
+    if name in GRAPH_FUNCTIONS:
+        labels = _labels(evaluate(a, ctx) for a in e.args)
+        return graph_step(ctx, target, name, labels)
+    args = [evaluate(a, ctx) for a in e.args]
+    fn = METHODS.get(name)
+    if fn is None:
+        raise QueryError(f"unknown method '.{name}()'")
+    if target is None and name not in ("size", "type", "asstring", "tojson", "ifnull"):
+        return None
+    return fn(ctx, target, *args)
+
+
+def _size(ctx: Context, v: Any) -> int:
+    if v is None:
+        return 0
+    if isinstance(v, (list, tuple, set, dict, str, bytes)):
+        return len(v)
+    if isinstance(v, Document):
+        return len(v.fields)
+    return 1
+
+
+def _as_integer(ctx: Context, v: Any) -> Any:
+    n = V.as_number(v)
+    if n is None:
+        return None
+    try:
+        return int(n)
+    except (ValueError, OverflowError):
+        return None
+
+
+def _as_float(ctx: Context, v: Any) -> Any:
+    n = V.as_number(v)
+    return None if n is None else float(n)
+
+
+def _as_boolean(ctx: Context, v: Any) -> Any:
+    if isinstance(v, bool):
+        return v
+    if isinstance(v, str):
+        return v.strip().lower() == "true"
+    n = V.as_number(v)
+    return None if n is None else n != 0
+
+
+def _as_date(ctx: Context, v: Any) -> Any:
+    d = V.as_datetime(v)
+    return d.date() if d else None
+
+
+def _substring(ctx: Context, v: Any, start: Any = 0, end: Any = None) -> Any:
+    s = as_string(v)
+    return s[int(start):] if end is None else s[int(start):int(end)]
+
+
+def _keys(ctx: Context, v: Any) -> Any:
+    if isinstance(v, Document):
+        return list(v.fields)
+    if isinstance(v, dict):
+        return list(v)
+    return None
+
+
+def _values(ctx: Context, v: Any) -> Any:
+    if isinstance(v, Document):
+        return list(v.fields.values())
+    if isinstance(v, dict):
+        return list(v.values())
+    return None
+
+
+def _type_name(ctx: Context, v: Any) -> Any:
+    from console.engine.types import infer_type
+
+    t = infer_type(v)
+    return t.name if t else "NULL"
+
+
+def _include(ctx: Context, v: Any, *names: Any) -> Any:
+    if isinstance(v, RID):
+        v = ctx.load(v)
+    if isinstance(v, Document):
+        return Document(v.class_name, {k: x for k, x in v.fields.items() if k in names}, rid=v.rid, version=v.version)
+    return v
+
+
+def _exclude(ctx: Context, v: Any, *names: Any) -> Any:
+    if isinstance(v, RID):
+        v = ctx.load(v)
+    if isinstance(v, Document):
+        return Document(v.class_name, {k: x for k, x in v.fields.items() if k not in names}, rid=v.rid, version=v.version)
+    return v
+
+
+def _field_method(ctx: Context, v: Any, name: Any = None) -> Any:
+    from console.engine.sql.evaluate import get_field
+
+    return get_field(v, str(name), ctx)
+
+
+def _remove(ctx: Context, v: Any, *items: Any) -> Any:
+    if isinstance(v, list):
+        return [x for x in v if not any(V.equals(x, i) for i in items)]
+    return v
+
+
+def _to_json(ctx: Context, v: Any) -> Any:
+    import orjson
+
+    from console.engine.codec import encode_embedded, encode_value
+
+    if isinstance(v, Document):
+        return orjson.dumps(encode_embedded(v)).decode()
+    return orjson.dumps(encode_value(v, None)).decode()
+
+
+def _str_method(fn: Callable[[str], Any]) -> Callable[..., Any]:
+    return lambda ctx, v, *a: fn(as_string(v))
+
+
+METHODS: dict[str, Callable[..., Any]] = {
+    "size": _size,
+    "length": lambda ctx, v: len(as_string(v)) if not isinstance(v, (list, dict)) else len(v),
+    "touppercase": _str_method(str.upper),
+    "tolowercase": _str_method(str.lower),
+    "trim": _str_method(str.strip),
+    "asstring": lambda ctx, v: None if v is None else as_string(v),
+    "asinteger": _as_integer,
+    "aslong": _as_integer,
+    "asfloat": _as_float,
+    "asdouble": _as_float,
+    "asdecimal": lambda ctx, v: V.to_decimal(v),
+    "asboolean": _as_boolean,
+    "asdate": _as_date,
+    "asdatetime": lambda ctx, v: V.as_datetime(v),
+    "aslist": lambda ctx, v: V.as_collection(v) if V.as_collection(v) is not None else [v],
+    "asset": lambda ctx, v: list(dict.fromkeys(V.as_collection(v) or [v])),
+    "asmap": lambda ctx, v: v if isinstance(v, dict) else None,
+    "substring": _substring,
+    "left": lambda ctx, v, n: as_string(v)[: int(n)],
+    "right": lambda ctx, v, n: as_string(v)[-int(n):] if int(n) else "",
+    "charat": lambda ctx, v, i: as_string(v)[int(i)] if int(i) < len(as_string(v)) else None,
+    "indexof": lambda ctx, v, s, start=0: as_string(v).find(as_string(s), int(start)),
+    "append": lambda ctx, v, s: as_string(v) + as_string(s),
+    "prefix": lambda ctx, v, s: as_string(s) + as_string(v),
+    "replace": lambda ctx, v, a, b: as_string(v).replace(as_string(a), as_string(b)),
+    "split": lambda ctx, v, sep: as_string(v).split(as_string(sep)),
+    "keys": _keys,
+    "values": _values,
+    "type": _type_name,
+    "format": lambda ctx, v, fmt: java_format_date(V.as_datetime(v), str(fmt)) if isinstance(v, (_dt.date, _dt.datetime))
+    else _format(ctx, fmt, v),
+    "include": _include,
+    "exclude": _exclude,
+    "field": _field_method,
+    "remove": _remove,
+    "removeall": _remove,
+    "tojson": _to_json,
+    "hash": lambda ctx, v, algo="SHA-256": __import__("hashlib").new(str(algo).replace("-", "").lower(), as_string(v).encode()).hexdigest(),
+    "normalize": _str_method(lambda s: __import__("unicodedata").normalize("NFC", s)),
+    "ifnull": lambda ctx, v, d=None: d if v is None else v,
+    "javatype": lambda ctx, v: type(v).__name__,
+}

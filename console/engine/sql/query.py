@@ -1,0 +1,517 @@
+"""SELECT, TRAVERSE and MATCH: streaming pipelines over planned records."""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+from typing import Any, Iterable, Iterator
+
+from console import ast
+from console.engine.document import Blob, Document
+from console.engine.rid import RID
+from console.engine.sql import values as V
+from console.engine.sql.context import Context
+from console.engine.sql.evaluate import condition, evaluate
+from console.engine.sql.functions import Accumulator, find_aggregates, graph_step
+from console.engine.sql.planner import plan_target
+from console.engine.sql.text import expr_text
+from console.errors import QueryError
+
+
+def run_query(stmt: ast.Statement, ctx: Context) -> Iterator[Any]:
+    """Rows of a query statement (records or projection documents), streamed."""
+    if isinstance(stmt, ast.Select):
+        return run_select(stmt, ctx)
+    if isinstance(stmt, ast.Traverse):
+        return run_traverse(stmt, ctx)
+    if isinstance(stmt, ast.Match):
+        return run_match(stmt, ctx)
+    from console.engine.sql.commands import execute_statement
+
+    result = execute_statement(stmt, ctx)
+    return iter(result.rows or [])
+
+
+def _int_value(expr: ast.Expr | None, ctx: Context, what: str) -> int | None:
+    if expr is None:
+        return None
+    v = evaluate(expr, ctx)
+    if v is None:
+        return None
+    n = V.as_number(v)
+    if not isinstance(n, int) or n < -1:
+        raise QueryError(f"{what} must be a whole number, got {v!r}")
+    return None if n == -1 else n
+
+
+# --- SELECT --------------------------------------------------------------------------
+
+def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
+    skip = _int_value(stmt.skip, ctx, "SKIP") or 0
+    limit = _int_value(stmt.limit, ctx, "LIMIT")
+    projections = stmt.projections
+    star_only = not projections or (len(projections) == 1 and isinstance(projections[0].expr, ast.Star)
+                                    and projections[0].alias is None)
+    aggregates = [a for p in projections for a in find_aggregates(p.expr)]
+    plan = plan_target(stmt.target, stmt.where, ctx, stmt.order_by if star_only and not stmt.let else ())
+    records = _filtered(plan.rows(), stmt, ctx)
+    if aggregates or stmt.group_by:
+        rows: Iterable[Any] = _aggregate(records, stmt, aggregates, ctx)
+        pairs: Iterable[tuple[Any, Any]] = ((r, r) for r in rows)
+    elif star_only:
+        pairs = ((r, r) for r in records)
+    else:
+        pairs = ((rec, row) for rec, row in ((rec, project(projections, ctx.with_record(rec))) for rec in records))
+    expand = _expand_projection(projections)
+    if expand is not None:
+        pairs = _expand(pairs, ctx)
+    if stmt.unwind:
+        pairs = _unwind(pairs, stmt.unwind)
+    if stmt.distinct or _is_distinct_call(projections):
+        pairs = _distinct(pairs)
+    if stmt.order_by and not (plan.ordered and star_only and not stmt.group_by and not aggregates):
+        pairs = _order(pairs, stmt.order_by, ctx, skip + limit if limit is not None else None)
+    rows_out = (row for _, row in pairs)
+    if skip or limit is not None:
+        rows_out = itertools.islice(rows_out, skip, None if limit is None else skip + limit)
+    return rows_out
+
+
+def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context) -> Iterator[Any]:
+    where = stmt.where
+    let = stmt.let
+    if where is None and not let:
+        yield from records
+        return
+    for rec in records:
+        c = ctx.with_record(rec)
+        if let:
+            c = ctx.child(rec)
+            for item in let:
+                c.vars[item.name.lower()] = evaluate(item.value, c)
+        if where is None or condition(where, c):
+            yield rec
+
+
+def project(projections: tuple[ast.Projection, ...], ctx: Context) -> Document:
+    """One projection row for the current record."""
+    rec = ctx.record
+    out: dict[str, Any] = {}
+    for p in projections:
+        expr = p.expr
+        if isinstance(expr, ast.Star):
+            if isinstance(rec, Document):
+                out.update(rec.fields)
+            continue
+        value = evaluate(expr, ctx)
+        name = p.alias or projection_name(expr)
+        if name in out and not p.alias:
+            i = 2
+            while f"{name}{i}" in out:
+                i += 1
+            name = f"{name}{i}"
+        out[name] = value
+    return Document(None, out)
+
+
+def projection_name(expr: ast.Expr) -> str:
+    if isinstance(expr, ast.Field):
+        return ".".join(expr.path)
+    if isinstance(expr, ast.Attribute):
+        return "@" + expr.name
+    if isinstance(expr, ast.FunctionCall) and expr.name in ("expand", "distinct") and expr.args:
+        return projection_name(expr.args[0])
+    return expr_text(expr)
+
+
+def _expand_projection(projections: tuple[ast.Projection, ...]) -> ast.FunctionCall | None:
+    if len(projections) == 1 and isinstance(projections[0].expr, ast.FunctionCall) \
+            and projections[0].expr.name == "expand":
+        return projections[0].expr
+    if any(isinstance(p.expr, ast.FunctionCall) and p.expr.name == "expand" for p in projections):
+        raise QueryError("expand() must be the only projection")
+    return None
+
+
+def _expand(pairs: Iterable[tuple[Any, Any]], ctx: Context) -> Iterator[tuple[Any, Any]]:
+    for rec, row in pairs:
+        value = next(iter(row.fields.values())) if isinstance(row, Document) and row.rid is None and row.fields else None
+        items = value if isinstance(value, list) else ([] if value is None else [value])
+        for item in items:
+            item = ctx.deref(item)
+            if item is not None:
+                yield item, item
+
+
+def _is_distinct_call(projections: tuple[ast.Projection, ...]) -> bool:
+    return len(projections) == 1 and isinstance(projections[0].expr, ast.FunctionCall) \
+        and projections[0].expr.name == "distinct"
+
+
+def _unwind(pairs: Iterable[tuple[Any, Any]], fields: tuple[str, ...]) -> Iterator[tuple[Any, Any]]:
+    for rec, row in pairs:
+        rows = [row]
+        for f in fields:
+            nxt = []
+            for r in rows:
+                v = r.fields.get(f) if isinstance(r, Document) else None
+                if isinstance(v, list) and v:
+                    for x in v:
+                        d = Document(r.class_name if r.rid is None else None, dict(r.fields))
+                        d.fields[f] = x
+                        nxt.append(d)
+                else:
+                    nxt.append(r)
+            rows = nxt
+        for r in rows:
+            yield rec, r
+
+
+def hashable(v: Any) -> Any:
+    if isinstance(v, (Document, Blob)):
+        if v.rid is not None:
+            return ("rid", v.rid)
+        if isinstance(v, Document):
+            return ("doc", tuple((k, hashable(x)) for k, x in v.fields.items()))
+        return ("blob", v.data)
+    if isinstance(v, list):
+        return tuple(hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((str(k), hashable(x)) for k, x in v.items()))
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
+
+
+def _distinct(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
+    seen: set[Any] = set()
+    for rec, row in pairs:
+        key = hashable(row if not (isinstance(row, Document) and row.rid is None) else row.fields)
+        if key in seen:
+            continue
+        seen.add(key)
+        yield rec, row
+
+
+def _order(pairs: Iterable[tuple[Any, Any]], order_by: tuple[ast.OrderItem, ...], ctx: Context,
+           keep: int | None) -> Iterator[tuple[Any, Any]]:
+    def key_of(pair: tuple[Any, Any]) -> tuple[Any, ...]:
+        rec, row = pair
+        keys = []
+        for item in order_by:
+            v = _order_value(item.expr, rec, row, ctx)
+            k = V.sort_key(v)
+            keys.append(_Desc(k) if item.descending else k)
+        return tuple(keys)
+
+    decorated = ((key_of(p), i, p) for i, p in enumerate(pairs))
+    if keep is not None:
+        best = heapq.nsmallest(keep, decorated, key=lambda t: (t[0], t[1]))
+    else:
+        best = sorted(decorated, key=lambda t: (t[0], t[1]))
+    for _, _, p in best:
+        yield p
+
+
+def _order_value(expr: ast.Expr, rec: Any, row: Any, ctx: Context) -> Any:
+    if isinstance(row, Document) and row.rid is None and isinstance(expr, ast.Field) \
+            and ".".join(expr.path) in row.fields:
+        return row.fields[".".join(expr.path)]
+    if row is not rec and isinstance(row, Document) and row.rid is None:
+        name = expr_text(expr)
+        if name in row.fields:
+            return row.fields[name]
+    return evaluate(expr, ctx.with_record(rec if rec is not None else row))
+
+
+class _Desc:
+    """Reverses the order of a sort key."""
+
+    __slots__ = ("k",)
+
+    def __init__(self, k: Any) -> None:
+        self.k = k
+
+    def __lt__(self, other: "_Desc") -> bool:
+        return other.k < self.k
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Desc) and self.k == other.k
+
+
+def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.FunctionCall],
+               ctx: Context) -> Iterator[Document]:
+    groups: dict[Any, tuple[Any, list[Accumulator]]] = {}
+    order: list[Any] = []
+    for rec in records:
+        c = ctx.with_record(rec)
+        key = tuple(hashable(evaluate(g, c)) for g in stmt.group_by) if stmt.group_by else ()
+        entry = groups.get(key)
+        if entry is None:
+            entry = (rec, [Accumulator(a.name) for a in aggregates])
+            groups[key] = entry
+            order.append(key)
+        for acc, call in zip(entry[1], aggregates):
+            if call.star:
+                acc.add(None, star=True)
+            else:
+                acc.add(evaluate(call.args[0], c))
+    if not groups and not stmt.group_by:
+        groups[()] = (None, [Accumulator(a.name) for a in aggregates])
+        order.append(())
+    for key in order:
+        rec, accs = groups[key]
+        c = ctx.with_record(rec)
+        c.aggregates = {id(call): acc.result() for call, acc in zip(aggregates, accs)}
+        yield project(stmt.projections, c) if stmt.projections else Document(None, {})
+
+
+# --- TRAVERSE -------------------------------------------------------------------------
+
+def run_traverse(stmt: ast.Traverse, ctx: Context) -> Iterator[Any]:
+    limit = _int_value(stmt.limit, ctx, "LIMIT")
+    roots = list(plan_target(stmt.target, None, ctx).rows())
+    fields = stmt.projections or (ast.Star(),)
+    breadth = (stmt.strategy or "").upper() == "BREADTH_FIRST"
+    visited: set[RID] = set()
+    out = _traverse(roots, fields, stmt, ctx, visited, breadth)
+    return itertools.islice(out, limit) if limit is not None else out
+
+
+def _traverse(roots: list[Any], fields: tuple[ast.Expr, ...], stmt: ast.Traverse, ctx: Context,
+              visited: set[RID], breadth: bool) -> Iterator[Any]:
+    frontier: list[tuple[Any, int, tuple[RID, ...]]] = [(r, 0, ()) for r in roots]
+    if not breadth:
+        frontier.reverse()
+    while frontier:
+        rec, depth, path = frontier.pop(0) if breadth else frontier.pop()
+        rec = ctx.deref(rec)
+        if not isinstance(rec, (Document, Blob)) or rec.rid is None or rec.rid in visited:
+            continue
+        c = ctx.child(rec)
+        c.vars["depth"] = depth
+        c.vars["path"] = list(path + (rec.rid,))
+        if stmt.while_ is not None and not condition(stmt.while_, c):
+            continue
+        visited.add(rec.rid)
+        yield rec
+        if stmt.max_depth is not None and depth >= stmt.max_depth:
+            continue
+        children = _children(rec, fields, c)
+        items = [(ch, depth + 1, path + (rec.rid,)) for ch in children]
+        if breadth:
+            frontier.extend(items)
+        else:
+            frontier.extend(reversed(items))
+
+
+def _children(rec: Any, fields: tuple[ast.Expr, ...], ctx: Context) -> list[Any]:
+    out: list[Any] = []
+    if not isinstance(rec, Document):
+        return out
+    for f in fields:
+        if isinstance(f, ast.Star) or (isinstance(f, ast.FunctionCall) and f.name in ("any", "all")):
+            for v in rec.fields.values():
+                out.extend(_links(v))
+            continue
+        if isinstance(f, ast.Field) and len(f.path) == 1 and f.path[0] in ("*",):
+            for v in rec.fields.values():
+                out.extend(_links(v))
+            continue
+        out.extend(_links(evaluate(f, ctx)))
+    return out
+
+
+def _links(v: Any) -> list[Any]:
+    if isinstance(v, RID):
+        return [v]
+    if isinstance(v, Document) and v.rid is not None:
+        return [v]
+    if isinstance(v, (list, tuple)):
+        return [x for x in v if isinstance(x, RID) or (isinstance(x, Document) and x.rid is not None)]
+    if isinstance(v, dict):
+        return [x for x in v.values() if isinstance(x, RID)]
+    return []
+
+
+# --- MATCH ------------------------------------------------------------------------------
+
+def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
+    skip = _int_value(stmt.skip, ctx, "SKIP") or 0
+    limit = _int_value(stmt.limit, ctx, "LIMIT")
+    aliases = _assign_aliases(stmt.patterns)
+    bindings = _match_patterns(stmt.patterns, aliases, 0, {}, ctx)
+    returns = stmt.returns
+    special = _special_return(returns)
+    if special is not None:
+        rows: Iterable[tuple[Any, Any]] = _special_rows(bindings, special, aliases)
+    else:
+        aggregates = [a for p in returns for a in find_aggregates(p.expr)]
+        if aggregates or stmt.group_by:
+            sel = ast.Select(projections=returns, group_by=stmt.group_by)
+            rows = ((r, r) for r in _aggregate(iter(_public(b, aliases) for b in bindings), sel, aggregates, ctx))
+        else:
+            rows = ((b, project(returns, ctx.with_record(_public(b, aliases)))) for b in bindings)
+    if stmt.distinct:
+        rows = _distinct(rows)
+    if stmt.order_by:
+        rows = _order(((None, r) for _, r in rows), stmt.order_by, ctx, skip + limit if limit is not None else None)
+    out = (r for _, r in rows)
+    if skip or limit is not None:
+        out = itertools.islice(out, skip, None if limit is None else skip + limit)
+    return out
+
+
+def _assign_aliases(patterns: tuple[ast.MatchPattern, ...]) -> dict[int, str]:
+    names: dict[int, str] = {}
+    n = 0
+    for p in patterns:
+        for node in (p.start, *(s.node for s in p.steps)):
+            if node.alias:
+                names[id(node)] = node.alias
+            else:
+                names[id(node)] = f"$ORIENT_DEFAULT_ALIAS_{n}"
+                n += 1
+    return names
+
+
+def _public(binding: dict[str, Any], aliases: dict[int, str]) -> dict[str, Any]:
+    return {k: v for k, v in binding.items() if not k.startswith("$ORIENT_DEFAULT_ALIAS_")}
+
+
+def _node_ok(node: ast.MatchFilter, rec: Any, binding: dict[str, Any], ctx: Context, depth: int = 0) -> bool:
+    if rec is None:
+        return False
+    if node.class_name:
+        if not isinstance(rec, Document) or not rec.class_name or \
+                not ctx.db.schema.is_subclass(rec.class_name, node.class_name):
+            return False
+    if node.rid is not None and (not isinstance(rec, Document) or rec.rid != node.rid):
+        return False
+    if node.where is not None:
+        c = ctx.child(rec)
+        c.vars["matched"] = dict(binding)
+        c.vars["currentmatch"] = rec
+        c.vars["depth"] = depth
+        if not condition(node.where, c):
+            return False
+    return True
+
+
+def _match_patterns(patterns: tuple[ast.MatchPattern, ...], aliases: dict[int, str], i: int,
+                    binding: dict[str, Any], ctx: Context) -> Iterator[dict[str, Any]]:
+    if i == len(patterns):
+        yield binding
+        return
+    p = patterns[i]
+    for b in _start(p.start, aliases, binding, ctx):
+        for b2 in _steps(p.steps, 0, b[aliases[id(p.start)]], aliases, b, ctx):
+            yield from _match_patterns(patterns, aliases, i + 1, b2, ctx)
+
+
+def _start(node: ast.MatchFilter, aliases: dict[int, str], binding: dict[str, Any],
+           ctx: Context) -> Iterator[dict[str, Any]]:
+    alias = aliases[id(node)]
+    if alias in binding:
+        if _node_ok(node, binding[alias], binding, ctx):
+            yield binding
+        return
+    if node.rid is not None:
+        candidates: Iterable[Any] = [r for r in [ctx.load(node.rid)] if r is not None]
+    elif node.class_name:
+        target = ast.ClassTarget(node.class_name)
+        candidates = plan_target(target, node.where, ctx.child()).rows()
+    else:
+        raise QueryError("the first node of a MATCH pattern needs a class or a rid")
+    for rec in candidates:
+        if _node_ok(node, rec, binding, ctx):
+            yield {**binding, alias: rec}
+
+
+def _steps(steps: tuple[ast.MatchStep, ...], i: int, current: Any, aliases: dict[int, str],
+           binding: dict[str, Any], ctx: Context) -> Iterator[dict[str, Any]]:
+    if i == len(steps):
+        yield binding
+        return
+    step = steps[i]
+    node = step.node
+    alias = aliases[id(node)]
+    labels = [str(evaluate(a, ctx)) for a in step.args] or None
+    candidates = _step_targets(step.method.lower(), labels, current, node, binding, ctx)
+    found = False
+    for rec in candidates:
+        if alias in binding:
+            bound = binding[alias]
+            same = (bound is rec) or (isinstance(bound, Document) and isinstance(rec, Document) and bound.rid == rec.rid)
+            if not same:
+                continue
+            found = True
+            yield from _steps(steps, i + 1, rec, aliases, binding, ctx)
+            continue
+        found = True
+        yield from _steps(steps, i + 1, rec, aliases, {**binding, alias: rec}, ctx)
+    if not found and node.optional:
+        yield from _steps(steps, i + 1, None, aliases, {**binding, alias: None}, ctx)
+
+
+def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast.MatchFilter,
+                  binding: dict[str, Any], ctx: Context) -> Iterator[Any]:
+    if current is None:
+        return
+    if node.while_ is None and node.max_depth is None:
+        for rec in graph_step(ctx, current, method, labels):
+            if _node_ok(node, rec, binding, ctx):
+                yield rec
+        return
+    seen: set[Any] = set()
+    frontier = [(current, 0)]
+    while frontier:
+        rec, depth = frontier.pop(0)
+        key = rec.rid if isinstance(rec, Document) else id(rec)
+        if key in seen:
+            continue
+        seen.add(key)
+        if node.while_ is not None and depth > 0:
+            c = ctx.child(rec)
+            c.vars["depth"] = depth
+            c.vars["matched"] = dict(binding)
+            if not condition(node.while_, c):
+                continue
+        if _node_ok(node, rec, binding, ctx, depth):
+            yield rec
+        if node.max_depth is not None and depth >= node.max_depth:
+            continue
+        if node.while_ is not None:
+            c = ctx.child(rec)
+            c.vars["depth"] = depth
+            if not condition(node.while_, c):
+                continue
+        for nxt in graph_step(ctx, rec, method, labels):
+            frontier.append((nxt, depth + 1))
+
+
+def _special_return(returns: tuple[ast.Projection, ...]) -> str | None:
+    if len(returns) == 1 and isinstance(returns[0].expr, ast.Variable) and returns[0].alias is None:
+        name = returns[0].expr.name.lower()
+        if name in ("matches", "paths", "elements", "pathelements"):
+            return name
+    return None
+
+
+def _special_rows(bindings: Iterator[dict[str, Any]], kind: str,
+                  aliases: dict[int, str]) -> Iterator[tuple[Any, Any]]:
+    seen: set[Any] = set()
+    for b in bindings:
+        if kind == "matches":
+            row = Document(None, {k: v for k, v in _public(b, aliases).items()})
+            yield b, row
+        elif kind == "paths":
+            yield b, Document(None, dict(b))
+        else:
+            source = _public(b, aliases) if kind == "elements" else b
+            for v in source.values():
+                if isinstance(v, Document) and v.rid is not None and v.rid not in seen:
+                    seen.add(v.rid)
+                    yield v, v
