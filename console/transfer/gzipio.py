@@ -1,0 +1,145 @@
+"""Compressed output written atomically: a temporary file renamed on success.
+
+Compression runs in a second thread (zlib and ISA-L release the GIL), so
+producing JSON and deflating it overlap. python-isal's fast deflate is used
+for levels 1-3 when installed; zlib otherwise.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+import threading
+import zlib
+from pathlib import Path
+from typing import Any
+
+try:  # optional: ISA-L is several times faster at low levels
+    from isal import isal_zlib as _isal
+except ImportError:  # pragma: no cover - depends on the environment
+    _isal = None
+
+CHUNK = 1 << 20
+_DONE = object()
+
+
+def compressor(level: int) -> Any:
+    """A gzip-format compress object for ``level`` (0 stores, 1-9 deflate)."""
+    if _isal is not None and 1 <= level <= 3:
+        return _isal.compressobj(level, _isal.DEFLATED, 31)
+    return zlib.compressobj(level, zlib.DEFLATED, 31)
+
+
+def temp_path_for(target: Path) -> Path:
+    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
+
+
+class AtomicWriter:
+    """Write bytes to ``target`` through a temporary file; ``commit()`` renames it into place."""
+
+    def __init__(self, target: Path, *, level: int | None = None, buffer: int = CHUNK) -> None:
+        self.target = target
+        self.tmp = temp_path_for(target)
+        self.level = level
+        self._buf: list[bytes] = []
+        self._size = 0
+        self._limit = max(buffer, 4096)
+        self.raw_bytes = 0
+        self.written = 0
+        self._error: BaseException | None = None
+        self._file = open(self.tmp, "wb")  # noqa: SIM115 - closed in commit/abort
+        self._queue: queue.Queue[Any] | None = None
+        self._thread: threading.Thread | None = None
+        if level is not None:
+            self._queue = queue.Queue(maxsize=8)
+            self._thread = threading.Thread(target=self._compress_loop, name="export-compress", daemon=True)
+            self._thread.start()
+
+    # -- producer side ---------------------------------------------------------------
+    def write(self, data: bytes) -> None:
+        self._buf.append(data)
+        self._size += len(data)
+        if self._size >= self._limit:
+            self._flush_buffer()
+
+    def _flush_buffer(self) -> None:
+        if not self._buf:
+            return
+        chunk = b"".join(self._buf)
+        self._buf.clear()
+        self._size = 0
+        self.raw_bytes += len(chunk)
+        if self._error is not None:
+            raise self._error
+        if self._queue is None:
+            self._file.write(chunk)
+            self.written += len(chunk)
+        else:
+            self._queue.put(chunk)
+
+    # -- compressor thread -------------------------------------------------------------
+    def _compress_loop(self) -> None:
+        assert self._queue is not None and self.level is not None
+        comp = compressor(self.level)
+        try:
+            while True:
+                chunk = self._queue.get()
+                if chunk is _DONE:
+                    tail = comp.flush()
+                    self._file.write(tail)
+                    self.written += len(tail)
+                    return
+                out = comp.compress(chunk)
+                if out:
+                    self._file.write(out)
+                    self.written += len(out)
+        except BaseException as exc:  # surfaced to the producer on its next write
+            self._error = exc
+            while True:  # drain so the producer never blocks forever
+                try:
+                    if self._queue.get_nowait() is _DONE:
+                        return
+                except queue.Empty:
+                    return
+
+    # -- finishing -----------------------------------------------------------------------
+    def commit(self) -> int:
+        """Finish, fsync and rename into place; returns the size on disk."""
+        self._flush_buffer()
+        if self._queue is not None and self._thread is not None:
+            self._queue.put(_DONE)
+            self._thread.join()
+        if self._error is not None:
+            err = self._error
+            self.abort()
+            raise err
+        self._file.flush()
+        os.fsync(self._file.fileno())
+        self._file.close()
+        os.replace(self.tmp, self.target)
+        try:
+            dfd = os.open(self.target.parent, os.O_RDONLY)
+            try:
+                os.fsync(dfd)
+            finally:
+                os.close(dfd)
+        except OSError:
+            pass
+        return self.target.stat().st_size
+
+    def abort(self) -> None:
+        """Drop everything written so far; no partial file remains."""
+        if self._queue is not None and self._thread is not None and self._thread.is_alive():
+            try:
+                self._queue.put_nowait(_DONE)
+            except queue.Full:
+                pass
+            self._thread.join(timeout=5)
+        try:
+            self._file.close()
+        except OSError:
+            pass
+        try:
+            self.tmp.unlink()
+        except FileNotFoundError:
+            pass

@@ -1,0 +1,134 @@
+"""Links inside export records: find them and rewrite them, at any depth.
+
+A record body (as parsed from an export) holds links in fields typed by
+``@fieldTypes`` letters: ``x`` (LINK), ``z`` (LINKLIST), ``n`` (LINKSET),
+``g`` (LINKBAG) and ``m`` (LINKMAP). Embedded documents (objects with
+``@type``) carry their own ``@fieldTypes`` and may sit inside fields, lists
+and maps.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Callable
+
+LINK_LETTERS = frozenset("xzngm")
+_MARKERS = ("=x", "=z", "=n", "=g", "=m")
+
+# Maps an old "#c:p" to its new text, or None to drop the link.
+Rewrite = Callable[[str], "str | None"]
+
+
+def may_hold_links(obj: dict[str, Any], raw: bytes | None = None,
+                   declared: dict[str, str] | None = None) -> bool:
+    """Cheap test: False when the record certainly has no links."""
+    if declared and any(name in obj for name in declared):
+        return True
+    ft = obj.get("@fieldTypes")
+    if isinstance(ft, str) and any(m in ft for m in _MARKERS):
+        return True
+    if raw is not None:
+        return raw.count(b'"@type"') > 1
+    return any(isinstance(v, (dict, list)) for v in obj.values())
+
+
+def _letters(obj: dict[str, Any]) -> dict[str, str]:
+    ft = obj.get("@fieldTypes")
+    out: dict[str, str] = {}
+    if isinstance(ft, str) and ft:
+        for part in ft.split(","):
+            name, _, letter = part.rpartition("=")
+            if name:
+                out[name] = letter
+    return out
+
+
+def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = None) -> bool:
+    """Rewrite every link of a document in place; True when something changed.
+
+    ``declared`` gives letters for fields the schema types as links when the
+    record itself has no letter for them (OrientDB writes no letter for a
+    non-empty LINKMAP).
+    """
+    changed = False
+    letters = _letters(obj)
+    if declared:
+        for name, letter in declared.items():
+            letters.setdefault(name, letter)
+    for name, value in list(obj.items()):
+        if name[:1] == "@":
+            continue
+        letter = letters.get(name)
+        if letter in LINK_LETTERS and value is not None:
+            new, ch = _rewrite_value(value, letter, fn)
+            if ch:
+                obj[name] = new
+                changed = True
+        elif isinstance(value, (dict, list)):
+            if _visit_nested(value, fn):
+                changed = True
+    return changed
+
+
+def _rewrite_value(value: Any, letter: str, fn: Rewrite) -> tuple[Any, bool]:
+    if letter == "x":
+        if isinstance(value, str):
+            new = fn(value)
+            return new, new != value
+        return value, False
+    if letter == "m":
+        if not isinstance(value, dict):
+            return value, False
+        out: dict[str, Any] = {}
+        ch = False
+        for k, v in value.items():
+            if isinstance(v, str):
+                nv = fn(v)
+                if nv != v:
+                    ch = True
+                if nv is not None:
+                    out[k] = nv
+            else:
+                out[k] = v
+        return out, ch
+    if not isinstance(value, list):
+        return value, False
+    items: list[Any] = []
+    ch = False
+    for v in value:
+        if isinstance(v, str):
+            nv = fn(v)
+            if nv != v:
+                ch = True
+            if nv is not None:
+                items.append(nv)
+        else:
+            items.append(v)
+    return items, ch
+
+
+def _visit_nested(value: Any, fn: Rewrite) -> bool:
+    if isinstance(value, dict):
+        if "@type" in value:
+            return visit(value, fn)
+        changed = False
+        for v in value.values():
+            if isinstance(v, (dict, list)) and _visit_nested(v, fn):
+                changed = True
+        return changed
+    changed = False
+    for v in value:
+        if isinstance(v, (dict, list)) and _visit_nested(v, fn):
+            changed = True
+    return changed
+
+
+def collect(obj: dict[str, Any]) -> list[str]:
+    """Every link target of a document (as written, "#c:p")."""
+    found: list[str] = []
+
+    def note(v: str) -> str:
+        found.append(v)
+        return v
+
+    visit(obj, note)
+    return found
