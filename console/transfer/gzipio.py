@@ -7,12 +7,13 @@ for levels 1-3 when installed; zlib otherwise.
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import zlib
 from pathlib import Path
 from typing import Any
+
+from console.transfer.atomic import AtomicFile
 
 try:  # optional: ISA-L is several times faster at low levels
     from isal import isal_zlib as _isal
@@ -30,16 +31,11 @@ def compressor(level: int) -> Any:
     return zlib.compressobj(level, zlib.DEFLATED, 31)
 
 
-def temp_path_for(target: Path) -> Path:
-    return target.with_name(f".{target.name}.tmp-{os.getpid()}")
-
-
 class AtomicWriter:
     """Write bytes to ``target`` through a temporary file; ``commit()`` renames it into place."""
 
     def __init__(self, target: Path, *, level: int | None = None, buffer: int = CHUNK) -> None:
         self.target = target
-        self.tmp = temp_path_for(target)
         self.level = level
         self._buf: list[bytes] = []
         self._size = 0
@@ -47,7 +43,8 @@ class AtomicWriter:
         self.raw_bytes = 0
         self.written = 0
         self._error: BaseException | None = None
-        self._file = open(self.tmp, "wb")  # noqa: SIM115 - closed in commit/abort
+        self._atomic = AtomicFile(target)
+        self._file = self._atomic.file
         self._queue: queue.Queue[Any] | None = None
         self._thread: threading.Thread | None = None
         if level is not None:
@@ -113,19 +110,7 @@ class AtomicWriter:
             err = self._error
             self.abort()
             raise err
-        self._file.flush()
-        os.fsync(self._file.fileno())
-        self._file.close()
-        os.replace(self.tmp, self.target)
-        try:
-            dfd = os.open(self.target.parent, os.O_RDONLY)
-            try:
-                os.fsync(dfd)
-            finally:
-                os.close(dfd)
-        except OSError:
-            pass
-        return self.target.stat().st_size
+        return self._atomic.commit()
 
     def abort(self) -> None:
         """Drop everything written so far; no partial file remains."""
@@ -135,11 +120,4 @@ class AtomicWriter:
             except queue.Full:
                 pass
             self._thread.join(timeout=5)
-        try:
-            self._file.close()
-        except OSError:
-            pass
-        try:
-            self.tmp.unlink()
-        except FileNotFoundError:
-            pass
+        self._atomic.abort()
