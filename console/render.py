@@ -438,7 +438,15 @@ def row_json(r: Any) -> dict[str, Any]:
                 fields[k] = v.rid
             elif isinstance(v, list):
                 fields[k] = [x.rid if isinstance(x, (Document, Blob)) and x.rid is not None else x for x in v]
-        head.update(encode_fields(fields, r.types))
+        body = encode_fields(fields, r.types)
+        ft = body.get("@fieldTypes")
+        if ft and "@" in ft:  # attributes projected as fields (@rid, @class) need no type letters
+            kept = ",".join(p for p in ft.split(",") if not p.startswith("@"))
+            if kept:
+                body["@fieldTypes"] = kept
+            else:
+                del body["@fieldTypes"]
+        head.update(body)
         return head
     if isinstance(r, dict):
         return {str(k): _jsonable(v) for k, v in r.items()}

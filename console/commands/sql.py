@@ -43,12 +43,12 @@ def run_sql(session: Session, stmt: ast.Statement, text: str) -> None:
                 "create edge": "Created edge"}.get(result.statement, "Returned")
         if 0 < len(rows) <= 5:
             for rec in rows:
-                r.message(f"{verb} record '{_brief(r, rec)}' in {elapsed:.3f} sec(s).", level=1)
+                r.message(f"{verb} record '{_brief(r, rec)}' in {elapsed:.3f} sec(s).", level=2)
             return
-        if rows:
+        if rows and result.statement not in ("insert", "create vertex", "create edge"):
             r.results(rows, started=started, limit=session.settings.limit)
         r.message(f"{verb} {result.count if result.count is not None else len(rows)} record(s) "
-                  f"in {elapsed:.3f} sec(s).", level=1)
+                  f"in {elapsed:.3f} sec(s).", level=2)
         return
     if kind == "count":
         if r.fmt == "json":
@@ -62,10 +62,10 @@ def run_sql(session: Session, stmt: ast.Statement, text: str) -> None:
     if kind == "value":
         if r.fmt == "json":
             r.json_line({"value": result.value, "message": result.message})
-        r.message(result.message or f"Result: {result.value}", level=1)
+        r.message(result.message or f"Result: {result.value}", level=2)
         return
     if result.message:
-        r.message(result.message, level=1)
+        r.message(result.message, level=2)
 
 
 def _brief(r: Any, rec: Any) -> str:

@@ -6,26 +6,49 @@
 >>> doc = db.insert("Person", {"name": "Ann", "age": 31})
 >>> db.load(doc.rid)["name"]
 'Ann'
+
+Names are imported on first use, so importing a submodule such as
+``console.engine.rid`` stays cheap.
 """
 
-from console.engine.database import EmbeddedDatabase
-from console.engine.document import Blob, Document, Record
-from console.engine.registry import (
-    DatabaseURL,
-    create,
-    drop,
-    exists,
-    list_databases,
-    open,
-    open_system,
-    parse_url,
-)
-from console.engine.rid import RID
-from console.engine.schema import Cluster, IndexDef, Property, Schema, SchemaClass
-from console.engine.types import OType
+from __future__ import annotations
 
-__all__ = [
-    "Blob", "Cluster", "DatabaseURL", "Document", "EmbeddedDatabase", "IndexDef", "OType",
-    "Property", "RID", "Record", "Schema", "SchemaClass",
-    "create", "drop", "exists", "list_databases", "open", "open_system", "parse_url",
-]
+import importlib
+from typing import Any
+
+_EXPORTS = {
+    "EmbeddedDatabase": "console.engine.database",
+    "Blob": "console.engine.document",
+    "Document": "console.engine.document",
+    "Record": "console.engine.document",
+    "DatabaseURL": "console.engine.registry",
+    "create": "console.engine.registry",
+    "drop": "console.engine.registry",
+    "exists": "console.engine.registry",
+    "list_databases": "console.engine.registry",
+    "open": "console.engine.registry",
+    "open_system": "console.engine.registry",
+    "parse_url": "console.engine.registry",
+    "RID": "console.engine.rid",
+    "Cluster": "console.engine.schema",
+    "IndexDef": "console.engine.schema",
+    "Property": "console.engine.schema",
+    "Schema": "console.engine.schema",
+    "SchemaClass": "console.engine.schema",
+    "OType": "console.engine.types",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'console.engine' has no attribute {name!r}")
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return __all__

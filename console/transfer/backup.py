@@ -111,7 +111,9 @@ def backup_database(db: Any, target: Path, options: BackupOptions, *, say: Say =
         method = zipfile.ZIP_STORED if level == 0 else zipfile.ZIP_DEFLATED
         with zipfile.ZipFile(out.file, "w", compression=method, compresslevel=level if level else None,
                              allowZip64=True) as zf:
-            with zf.open(DATABASE_ENTRY, "w", force_zip64=True) as entry, open(copy, "rb") as f:
+            info = zipfile.ZipInfo(DATABASE_ENTRY, date_time=time.localtime()[:6])
+            info.compress_type = method
+            with zf.open(info, "w", force_zip64=True) as entry, open(copy, "rb") as f:
                 shutil.copyfileobj(f, entry, options.bufferSize)
             zf.writestr(MANIFEST, json.dumps(manifest, indent=2))
         written = out.commit()

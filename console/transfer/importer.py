@@ -319,9 +319,12 @@ class Importer:
         classes = schema_doc.get("classes") or []
         if not isinstance(classes, list):
             raise ImportFormatError("schema section: 'classes' must be a list")
-        for cid in schema_doc.get("blob-clusters") or []:
-            if isinstance(cid, int) and cid in self.cluster_map:
-                pass
+        blob_ids = [self.cluster_map[c] for c in schema_doc.get("blob-clusters") or []
+                    if isinstance(c, int) and c in self.cluster_map]
+        if blob_ids:
+            with self.db._write() as conn:
+                conn.executemany("UPDATE clusters SET blob = 1 WHERE id = ?", [(c,) for c in blob_ids])
+                self.db._bump(conn)
         db = self.db
         defs: dict[str, dict[str, Any]] = {}
         for i, c in enumerate(classes):

@@ -72,6 +72,10 @@ class Context:
 
     def variable(self, name: str) -> Any:
         low = name.lower()
+        if low in ("depth", "path") and low not in self.vars:
+            rec = self.record
+            if hasattr(rec, "depth") and getattr(rec, "path", None) is not None:
+                return rec.depth if low == "depth" else [str(r) for r in rec.path]
         ctx: Context | None = self
         while ctx is not None:
             if low in ctx.vars:

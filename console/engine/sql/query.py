@@ -47,6 +47,9 @@ def _int_value(expr: ast.Expr | None, ctx: Context, what: str) -> int | None:
 # --- SELECT --------------------------------------------------------------------------
 
 def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
+    fast = _count_only(stmt, ctx)
+    if fast is not None:
+        return iter([fast])
     skip = _int_value(stmt.skip, ctx, "SKIP") or 0
     limit = _int_value(stmt.limit, ctx, "LIMIT")
     projections = stmt.projections
@@ -77,6 +80,23 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
     return rows_out
 
 
+def _count_only(stmt: ast.Select, ctx: Context) -> Document | None:
+    """``SELECT count(*) FROM <class>`` without conditions: counted by SQLite, nothing decoded."""
+    if (len(stmt.projections) != 1 or stmt.where is not None or stmt.group_by or stmt.let or stmt.skip
+            or stmt.limit is not None or stmt.unwind or not isinstance(stmt.target, ast.ClassTarget)):
+        return None
+    p = stmt.projections[0]
+    if not (isinstance(p.expr, ast.FunctionCall) and p.expr.name == "count" and p.expr.star):
+        return None
+    db = ctx.db
+    cls = db.schema.get_class(stmt.target.name)
+    if cls is None:
+        return None
+    for name in db.schema.descendants(cls.name):
+        db.check_permission("database.class", name, 2)
+    return Document(None, {p.alias or "count(*)": db.count_class(cls.name)})
+
+
 def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context) -> Iterator[Any]:
     where = stmt.where
     let = stmt.let
@@ -97,11 +117,13 @@ def project(projections: tuple[ast.Projection, ...], ctx: Context) -> Document:
     """One projection row for the current record."""
     rec = ctx.record
     out: dict[str, Any] = {}
+    types: dict[str, Any] = {}
     for p in projections:
         expr = p.expr
         if isinstance(expr, ast.Star):
             if isinstance(rec, Document):
                 out.update(rec.fields)
+                types.update(rec.types)
             continue
         value = evaluate(expr, ctx)
         name = p.alias or projection_name(expr)
@@ -111,7 +133,12 @@ def project(projections: tuple[ast.Projection, ...], ctx: Context) -> Document:
                 i += 1
             name = f"{name}{i}"
         out[name] = value
-    return Document(None, out)
+        # a plain field keeps its declared type (a LONG stays a LONG in the row)
+        if isinstance(expr, ast.Field) and len(expr.path) == 1 and isinstance(rec, Document):
+            t = rec.types.get(expr.path[0])
+            if t is not None:
+                types[name] = t
+    return Document(None, out, types)
 
 
 def projection_name(expr: ast.Expr) -> str:
@@ -245,9 +272,13 @@ def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.Fu
                ctx: Context) -> Iterator[Document]:
     groups: dict[Any, tuple[Any, list[Accumulator]]] = {}
     order: list[Any] = []
+    # GROUP BY may name a projection by its alias
+    aliases = {p.alias: p.expr for p in stmt.projections if p.alias}
+    group_by = [aliases.get(g.path[0], g) if isinstance(g, ast.Field) and len(g.path) == 1 else g
+                for g in stmt.group_by]
     for rec in records:
         c = ctx.with_record(rec)
-        key = tuple(hashable(evaluate(g, c)) for g in stmt.group_by) if stmt.group_by else ()
+        key = tuple(hashable(evaluate(g, c)) for g in group_by) if group_by else ()
         entry = groups.get(key)
         if entry is None:
             entry = (rec, [Accumulator(a.name) for a in aggregates])
@@ -269,6 +300,19 @@ def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.Fu
 
 
 # --- TRAVERSE -------------------------------------------------------------------------
+
+class TraversedDocument(Document):
+    """A record found by TRAVERSE, remembering its ``$depth`` and ``$path``."""
+
+    __slots__ = ("depth", "path")
+
+    @classmethod
+    def of(cls, doc: Document, depth: int, path: list[RID]) -> "TraversedDocument":
+        t = cls(doc.class_name, doc.fields, doc.types, doc.rid, doc.version)
+        t.depth = depth
+        t.path = path
+        return t
+
 
 def run_traverse(stmt: ast.Traverse, ctx: Context) -> Iterator[Any]:
     limit = _int_value(stmt.limit, ctx, "LIMIT")
@@ -296,7 +340,7 @@ def _traverse(roots: list[Any], fields: tuple[ast.Expr, ...], stmt: ast.Traverse
         if stmt.while_ is not None and not condition(stmt.while_, c):
             continue
         visited.add(rec.rid)
-        yield rec
+        yield TraversedDocument.of(rec, depth, list(path + (rec.rid,))) if isinstance(rec, Document) else rec
         if stmt.max_depth is not None and depth >= stmt.max_depth:
             continue
         children = _children(rec, fields, c)
