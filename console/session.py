@@ -116,9 +116,11 @@ class Session:
         from console.commands import dispatch
         from console.parser import parse
 
-        stmt = parse(text)
         if self.settings.echo:
-            self.renderer.message(f"{self.prompt()}{text}", level=0)
+            from console.repl.history import mask_secrets
+
+            self.renderer.message(f"{self.prompt()}{mask_secrets(text)}", level=0)
+        stmt = parse(text)
         dispatch(self, stmt, text)
 
     def run_script(self, text: str, source: str) -> bool:

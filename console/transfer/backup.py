@@ -28,6 +28,7 @@ from console.engine import registry
 from console.engine.security import READ, UPDATE
 from console.engine.storage import DB_FILE, FORMAT_VERSION
 from console.errors import Cancelled, OrientError
+from console.transfer import faults
 from console.transfer.atomic import AtomicFile
 from console.transfer.options import BackupOptions, RestoreOptions
 
@@ -114,7 +115,14 @@ def backup_database(db: Any, target: Path, options: BackupOptions, *, say: Say =
             info = zipfile.ZipInfo(DATABASE_ENTRY, date_time=time.localtime()[:6])
             info.compress_type = method
             with zf.open(info, "w", force_zip64=True) as entry, open(copy, "rb") as f:
-                shutil.copyfileobj(f, entry, options.bufferSize)
+                chunks = 0
+                while True:
+                    chunk = f.read(options.bufferSize)
+                    if not chunk:
+                        break
+                    entry.write(chunk)
+                    chunks += 1
+                    faults.reached("backup", chunks)
             zf.writestr(MANIFEST, json.dumps(manifest, indent=2))
         written = out.commit()
         out = None

@@ -23,6 +23,7 @@ from console.engine.rid import POSITION_BITS, POSITION_MASK
 from console.engine.schema import IndexDef, Property, Schema, SchemaClass, sorted_classes
 from console.engine.security import READ
 from console.errors import Cancelled, OrientError
+from console.transfer import faults
 from console.transfer.gzipio import AtomicWriter
 from console.transfer.options import ExportOptions
 
@@ -285,12 +286,12 @@ def _write_records(db: Database, schema: Schema, clusters: list[Any], options: E
                    cancelled: Callable[[], bool] | None) -> int:
     include = {n.lower() for n in options.includeClass} if options.includeClass else None
     exclude = {n.lower() for n in options.excludeClass} if options.excludeClass else set()
-    if not options.includeSecurity:
-        pass  # OrientDB 3 exports OUser / ORole records either way (they are re-created on import per -merge)
+    # -includeSecurity is accepted for compatibility: OrientDB 3 reads it but exports every
+    # cluster (OUser and ORole records included) whatever its value.
     sep = b",\n" if options.useLineFeedForRecords else b","
     lead = b"\n" if options.useLineFeedForRecords else b""
     class_json_cache: dict[str | None, bytes] = {}
-    total = 0
+    total = reported = 0
     for c in clusters:
         n_cluster = 0
         expected = db.count_cluster(c.id)
@@ -314,12 +315,16 @@ def _write_records(db: Database, schema: Schema, clusters: list[Any], options: E
             w((sep if total else lead) + rec)
             total += 1
             n_cluster += 1
-            if progress is not None and not n_cluster & 1023:
-                progress.advance(1024)
+            if not total & 1023:
+                faults.reached("export", total)
+                if progress is not None:
+                    progress.advance(total - reported)
+                    reported = total
                 if cancelled is not None and cancelled():
                     raise KeyboardInterrupt
-        if progress is not None:
-            progress.advance(n_cluster & 1023)
+        if progress is not None and total > reported:
+            progress.advance(total - reported)
+            reported = total
         say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected})")
     return total
 

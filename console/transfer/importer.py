@@ -24,7 +24,7 @@ from console.engine.schema_ops import NAME_RE
 from console.engine.security import CREATE, UPDATE
 from console.engine.types import OType
 from console.errors import Cancelled, OrientError, SchemaError
-from console.transfer import links
+from console.transfer import faults, links
 from console.transfer.options import ImportOptions
 from console.transfer.reader import ExportReader, ImportFormatError, RawRecord
 from console.transfer.scratch import DuplicateRID, Scratch
@@ -99,6 +99,7 @@ class Importer:
         self.imported_classes: set[str] = set()
         self.recreated: set[str] = set()
         self._link_props: dict[str, dict[str, str]] = {}
+        self._loaded = 0
         self.scratch: Scratch | None = None
 
     # -- entry point ---------------------------------------------------------------------
@@ -556,6 +557,8 @@ class Importer:
         scratch.add_links(link_rows)
         if batch:
             self.db.put_raw(batch)
+            self._loaded += len(batch)
+            faults.reached("import", self._loaded)
         batch.clear()
         seen.clear()
         maps.clear()
