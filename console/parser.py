@@ -99,8 +99,26 @@ class ParseError(OrientError):
 
 
 def parse(text: str) -> Statement:
-    """Parse exactly one console command or SQL statement."""
+    """Parse exactly one console command or SQL statement.
+
+    Trees are immutable, so the last few hundred distinct texts are cached:
+    a statement run again with new parameters is not parsed again.
+    """
+    if isinstance(text, str) and len(text) <= _CACHE_TEXT_LIMIT:
+        cached = _cache.get(text)
+        if cached is not None:
+            return cached
+        result = _parse(text, "start")
+        if len(_cache) >= _CACHE_SIZE:
+            _cache.pop(next(iter(_cache)))
+        _cache[text] = result
+        return result
     return _parse(text, "start")
+
+
+_CACHE_SIZE = 512
+_CACHE_TEXT_LIMIT = 4096
+_cache: dict[str, Statement] = {}
 
 
 def parse_expression(text: str) -> Expr:

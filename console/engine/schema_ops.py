@@ -26,7 +26,7 @@ from console.errors import SchemaError, UnknownProperty, ValidationError
 if TYPE_CHECKING:
     from console.engine.database import EmbeddedDatabase
 
-NAME_RE = re.compile(r"^[^\s:,;@=.#%`'\"()\[\]{}]+$")
+NAME_RE = re.compile(r"^[^\s\x00-\x1f:,;@=.#%`'\"()\[\]{}\\]+$")
 INDEX_TYPES = (
     "UNIQUE", "NOTUNIQUE", "FULLTEXT", "DICTIONARY",
     "UNIQUE_HASH_INDEX", "NOTUNIQUE_HASH_INDEX", "FULLTEXT_HASH_INDEX", "DICTIONARY_HASH_INDEX",

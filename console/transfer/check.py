@@ -90,7 +90,6 @@ class Checker:
     def scan(self) -> None:
         db = self.db
         schema = db.schema
-        sc = self.scratch
         seen: list[tuple[int, int]] = []
         link_rows: list[tuple[int, int, int, int]] = []
         edges: list[tuple[int, str, int | None, int | None]] = []

@@ -292,9 +292,22 @@ def _write_records(db: Database, schema: Schema, clusters: list[Any], options: E
     lead = b"\n" if options.useLineFeedForRecords else b""
     class_json_cache: dict[str | None, bytes] = {}
     total = reported = 0
+    fast = getattr(db, "export_records", None)
     for c in clusters:
         n_cluster = 0
         expected = db.count_cluster(c.id)
+        if fast is not None:
+            for batch in fast(c.id, include, exclude):
+                w((sep if total else lead) + sep.join(batch))
+                total += len(batch)
+                n_cluster += len(batch)
+                faults.reached("export", total)
+                if progress is not None:
+                    progress.advance(len(batch))
+                if cancelled is not None and cancelled():
+                    raise KeyboardInterrupt
+            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected})")
+            continue
         prefix_rid = f'"@rid":"#{c.id}:'.encode()
         for key, version, cls, kind, data in db.raw_cluster(c.id):
             if include is not None and (cls or "").lower() not in include:

@@ -9,7 +9,6 @@ and the link bookkeeping live in a scratch SQLite file, not in memory.
 
 from __future__ import annotations
 
-import base64
 import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -24,10 +23,11 @@ from console.engine.schema_ops import NAME_RE
 from console.engine.security import CREATE, UPDATE
 from console.engine.types import OType
 from console.errors import Cancelled, OrientError, SchemaError
-from console.transfer import faults, links
+from console.transfer import links
+from console.transfer.import_records import RecordLoader, decimal_default, key_text, rid_key
 from console.transfer.options import ImportOptions
-from console.transfer.reader import ExportReader, ImportFormatError, RawRecord
-from console.transfer.scratch import DuplicateRID, Scratch
+from console.transfer.reader import ExportReader, ImportFormatError
+from console.transfer.scratch import Scratch
 
 Say = Callable[[str], None]
 SECURITY_CLASSES = ("OUser", "ORole", "OIdentity", "OSecurityPolicy")
@@ -50,33 +50,6 @@ class ImportSummary:
     warnings: list[str] = field(default_factory=list)
 
 
-def _rid_key(text: Any) -> int | None:
-    if isinstance(text, str) and text[:1] == "#":
-        c, _, p = text[1:].partition(":")
-        try:
-            ci, pi = int(c), int(p)
-        except ValueError:
-            return None
-        if ci < 0 or pi < 0:
-            return None
-        return (ci << POSITION_BITS) | pi
-    return None
-
-
-def _key_text(key: int) -> str:
-    return f"#{key >> POSITION_BITS}:{key & POSITION_MASK}"
-
-
-def _default(v: Any) -> Any:
-    from decimal import Decimal
-
-    if isinstance(v, Decimal):
-        from console.engine.codec import decimal_text
-
-        return orjson.Fragment(decimal_text(v))
-    raise TypeError
-
-
 class Importer:
     """One IMPORT DATABASE run into an embedded database."""
 
@@ -96,10 +69,11 @@ class Importer:
         self.exporter_version = 12
         self.security_names: dict[tuple[str, str], int] = {}
         self.truncated: set[int] = set()
+        self.to_empty: set[int] = set()
         self.imported_classes: set[str] = set()
         self.recreated: set[str] = set()
         self._link_props: dict[str, dict[str, str]] = {}
-        self._loaded = 0
+        self.loader: RecordLoader | None = None
         self.scratch: Scratch | None = None
 
     # -- entry point ---------------------------------------------------------------------
@@ -108,7 +82,7 @@ class Importer:
         db = self.db
         db.check_permission("database.schema", None, UPDATE)
         db.check_permission("database.class", None, CREATE)
-        reader = ExportReader(self.path)
+        reader = ExportReader(self.path, exact_decimals=False)
         self.scratch = Scratch()
         try:
             self.say(f"Importing database {self.path}...")
@@ -269,9 +243,10 @@ class Importer:
     def _map_cluster(self, cid: int, name: str, blob: bool = False) -> int:
         """Where the records of file cluster ``cid`` go.
 
-        A cluster of the same name is reused: without -merge it is emptied first
-        (OrientDB truncates the clusters it imports into); with -merge its records
-        stay and the imported ones get new positions. Otherwise a cluster is
+        A cluster of the same name is reused: without -merge it is emptied before
+        the first of the file's records goes in (OrientDB truncates the clusters
+        it imports into); with -merge its records stay and the imported ones get
+        new positions. Otherwise a cluster is
         created, at the file's id when asked and free.
         """
         db = self.db
@@ -287,9 +262,9 @@ class Importer:
                     self.say(f"- Cluster '{name}' holds records: imported ones get new positions "
                              f"(id={existing.id}, was {cid})")
                     return existing.id
-                n = db.truncate_cluster(existing.id)
-                self.truncated.add(existing.id)
-                self.say(f"- Emptied cluster '{name}' ({n} records) before importing into it")
+                # emptied when the file brings records for it (a file without users
+                # must not lock everyone out by wiping OUser)
+                self.to_empty.add(existing.id)
             if existing.id != cid:
                 self.say(f"- Reusing cluster '{name}'...OK, assigned id={existing.id}, was {cid}")
             return existing.id
@@ -452,137 +427,37 @@ class Importer:
     def _records(self, records: Any) -> None:
         self.say("Importing records...")
         self._ensure_cleared()
-        db = self.db
-        scratch = self.scratch
-        assert scratch is not None
-        o = self.o
-        exclude_classes = {c.lower() for c in o.excludeClass} if o.excludeClass else set()
-        batch: list[tuple[int, int, str | None, int, bytes]] = []
-        seen: list[tuple[int, int]] = []
-        maps: list[tuple[int, int, int]] = []
-        link_rows: list[tuple[int, int, int, int | None]] = []
-        mapped_next: dict[int, int] = {}
-        n = 0
-        rewritten = 0
-        security = {"ouser", "orole"}
-        progress = self.progress
-        for rec in records:
-            data = rec.data
-            try:
-                rid_text = data["@rid"]
-                rtype = data.get("@type", "d")
-                version = data.get("@version", 1)
-            except (KeyError, TypeError):
-                self._bad(rec, "a record needs @rid")
-            old_key = _rid_key(rid_text)
-            if old_key is None:
-                self._bad(rec, f"invalid @rid {rid_text!r}")
-            if rtype not in ("d", "b") or not isinstance(version, int) or isinstance(version, bool):
-                self._bad(rec, f"unsupported record type {rtype!r} or version {version!r}")
-            cid = old_key >> POSITION_BITS
-            if cid not in self.file_clusters:
-                self.file_clusters[cid] = (db.schema.get_cluster(cid).name if db.schema.get_cluster(cid)
-                                           else f"cluster_{cid}")
-            cname = self.file_clusters[cid].lower()
-            cls = data.get("@class")
-            if cls is not None and not isinstance(cls, str):
-                self._bad(rec, f"invalid @class {cls!r}")
-            if cname in SKIPPED_CLUSTERS or cid in self.excluded_clusters or \
-                    (cls is not None and cls.lower() in exclude_classes):
-                self.summary.skipped += 1
-                if cid not in self.excluded_clusters and cname not in SKIPPED_CLUSTERS:
-                    self.broken.add(old_key)  # links to excluded records are dropped
-                continue
-            target = self._cluster_for(cid)
-            if target is None:
-                self.summary.skipped += 1
-                continue
-            if cls is not None and cls.lower() in ("oidentity",):
-                pass
-            # with -merge, users and roles that already exist (by name) are kept, not duplicated
-            if o.merge and cls is not None and cls.lower() in ("ouser", "orole") and cname in security:
-                existing = self._existing_security(cls, data.get("name"))
-                if existing is not None:
-                    maps.append((old_key, existing, rec.index))
-                    seen.append((existing, rec.index))
-                    self.summary.skipped += 1
-                    continue
-            if cid in self.record_mapped:
-                if target not in mapped_next:
-                    mapped_next[target] = db._allocate(db.conn, target, 0)
-                pos = mapped_next[target]
-                mapped_next[target] = pos + 1
-                new_key = (target << POSITION_BITS) | pos
-                maps.append((old_key, new_key, rec.index))
-            else:
-                new_key = (target << POSITION_BITS) | (old_key & POSITION_MASK)
-            if rtype == "b":
-                value = data.get("value", "")
-                try:
-                    body = base64.b64decode(value, validate=True) if isinstance(value, str) else b""
-                except ValueError:
-                    self._bad(rec, "a blob's value is not valid base64")
-                batch.append((new_key, version, None, 1, body))
-            else:
-                body, changed = self._body(rec, new_key, link_rows)
-                if changed:
-                    rewritten += 1
-                batch.append((new_key, version, cls, 0, body))
-                if cls is not None and cls not in self.imported_classes:
-                    self.imported_classes.add(cls)
-            seen.append((new_key, rec.index))
-            n += 1
-            if len(batch) >= BATCH:
-                self._flush(batch, seen, maps, link_rows)
-                if progress is not None:
-                    progress.advance(BATCH)
-        self._flush(batch, seen, maps, link_rows)
-        if progress is not None:
-            progress.advance(n % BATCH)
-        for target, nxt in mapped_next.items():
-            db.conn.execute("UPDATE clusters SET next_pos = max(next_pos, ?) WHERE id = ?", (nxt, target))
-        self.summary.records = n
-        self.summary.links_rewritten = rewritten
-        self.say(f"Done. Imported {n} records ({self.summary.skipped} skipped)")
+        self.loader = RecordLoader(self)
+        self.loader.load(records)
+        self.summary.records = self.loader.loaded
+        self.say(f"Done. Imported {self.summary.records} records ({self.summary.skipped} skipped)")
 
-    def _flush(self, batch: list[Any], seen: list[tuple[int, int]], maps: list[tuple[int, int, int]],
-               link_rows: list[Any]) -> None:
-        scratch = self.scratch
-        assert scratch is not None
-        try:
-            scratch.add_map(maps)
-            scratch.add_seen(seen)
-        except DuplicateRID as dup:
-            raise ImportFormatError(f"record {dup.index}: its RID appears twice in the file") from None
-        scratch.add_links(link_rows)
-        if batch:
-            self.db.put_raw(batch)
-            self._loaded += len(batch)
-            faults.reached("import", self._loaded)
-        batch.clear()
-        seen.clear()
-        maps.clear()
-        link_rows.clear()
+    def cluster_for(self, cid: int) -> int | None:
+        """Target cluster of a file cluster (mapped on first use when the file had no clusters section)."""
+        return self._cluster_for(cid)
 
-    def _bad(self, rec: RawRecord, what: str) -> Any:
-        raise ImportFormatError(f"line {rec.line}, column {rec.column} (byte {rec.offset}), record {rec.index}: {what}")
+    def empty_cluster(self, target: int) -> None:
+        """Empty a reused cluster just before the file's first record for it goes in."""
+        n_gone = self.db.truncate_cluster(target)
+        self.to_empty.discard(target)
+        self.truncated.add(target)
+        self.say(f"- Emptied cluster '{self.db.schema.cluster(target).name}' ({n_gone} records) before importing into it")
 
-    def _existing_security(self, cls: str, name: Any) -> int | None:
+    def existing_security(self, cls: str, name: Any) -> int | None:
+        """The RID of a target user or role of the same name (with -merge they are kept)."""
         if not isinstance(name, str):
             return None
         key = (cls.lower(), name.lower())
-        if key in self.security_names:
-            return self.security_names[key]
-        found = None
-        db = self.db
-        for doc in db.browse_class(cls):
-            if str(doc.get("name", "")).lower() == name.lower():
-                found = doc.rid.key  # type: ignore[union-attr]
-                break
-        self.security_names[key] = found  # type: ignore[assignment]
-        return found
+        if key not in self.security_names:
+            found = None
+            for doc in self.db.browse_class(cls):
+                if str(doc.get("name", "")).lower() == name.lower():
+                    found = doc.rid.key  # type: ignore[union-attr]
+                    break
+            self.security_names[key] = found  # type: ignore[assignment]
+        return self.security_names[key]
 
-    def _declared_links(self, cls: str | None) -> dict[str, str] | None:
+    def declared_links(self, cls: str | None) -> dict[str, str] | None:
         """Letters of the link properties of a class (for fields written without one)."""
         if not cls:
             return None
@@ -598,76 +473,9 @@ class Importer:
             self._link_props[cls] = cached
         return cached or None
 
-    def _body(self, rec: RawRecord, new_key: int, link_rows: list[Any]) -> tuple[bytes, bool]:
-        """The stored body of a document record, links rewritten where they moved."""
-        data = rec.data
-        declared = self._declared_links(data.get("@class"))
-        has_links = links.may_hold_links(data, rec.raw, declared)
-        changed = False
-        if has_links:
-            changed = links.visit(data, self._make_rewriter(new_key, rec.index, link_rows), declared)
-        if not changed:
-            body = self._slice_body(rec)
-            if body is not None:
-                return body, False
-        fields = {k: v for k, v in data.items() if k[:1] != "@" or k == "@fieldTypes"}
-        try:
-            return orjson.dumps(fields, default=_default), changed
-        except (TypeError, orjson.JSONEncodeError) as exc:
-            self._bad(rec, f"cannot store this record: {exc}")
-            raise
-
-    def _slice_body(self, rec: RawRecord) -> bytes | None:
-        """The record's own bytes minus its meta fields, when they come first (the usual layout)."""
-        raw = rec.raw
-        data = rec.data
-        prefix = b'{"@type":"' + str(data.get("@type", "d")).encode() + b'","@rid":"' + str(data["@rid"]).encode() + \
-            b'","@version":' + str(data.get("@version")).encode()
-        if "@class" in data:
-            prefix += b',"@class":' + orjson.dumps(data["@class"])
-        if not raw.startswith(prefix):
-            return None
-        rest = raw[len(prefix):]
-        if rest[:1] == b"}":
-            return b"{}"
-        if rest[:1] != b",":
-            return None
-        if b"NaN" in rest or b"Infinity" in rest or b'"@' in rest.replace(b'"@fieldTypes"', b"").replace(
-                b'"@type"', b"").replace(b'"@version"', b"").replace(b'"@class"', b""):
-            return None
-        return b"{" + rest[1:]
-
-    def _make_rewriter(self, src: int, index: int, link_rows: list[Any]) -> Callable[[str], str | None]:
-        cmap = self.cluster_map
-        mapped = self.record_mapped
-        scratch = self.scratch
-        migrate = self.o.migrateLinks
-
-        def rewrite(text: str) -> str | None:
-            old = _rid_key(text)
-            if old is None:
-                return text
-            cid = old >> POSITION_BITS
-            if cid in mapped:
-                new = scratch.lookup(old) if scratch is not None else None  # type: ignore[union-attr]
-                link_rows.append((src, index, old, new))
-                if new is None or not migrate:
-                    return text
-                return _key_text(new) if new != old else text
-            target = cmap.get(cid)
-            if target is None:
-                link_rows.append((src, index, old, old))
-                return text
-            new = (target << POSITION_BITS) | (old & POSITION_MASK)
-            link_rows.append((src, index, old, new))
-            if not migrate or new == old:
-                return text
-            return _key_text(new)
-        return rewrite
-
     def _broken(self, values: list[Any]) -> None:
         for v in values:
-            key = _rid_key(v if isinstance(v, str) else str(v))
+            key = rid_key(v if isinstance(v, str) else str(v))
             if key is not None:
                 self.broken.add(key)
 
@@ -679,23 +487,33 @@ class Importer:
             return
         self._finished = True
         scratch = self.scratch
+        loader = self.loader
         assert scratch is not None
         scratch.resolve_pending()
         drop: set[int] = set()
-        for src, idx, old in scratch.dangling():
+        fix: set[int] = set(scratch.fixups())
+        for src, idx, old in scratch.unresolved():
             if old in self.broken or (old >> POSITION_BITS) in self.excluded_clusters:
                 drop.add(old)
-                scratch.add_fixups([src])
+                fix.add(src)
                 continue
-            raise ImportFormatError(
-                f"record {idx} (now {_key_text(src)}) links to {_key_text(old)}, which is not in the file "
-                "(nor listed in brokenRids)")
-        n_fix = 0
-        for src in scratch.fixups():
+            raise ImportFormatError(f"record {idx} (now {key_text(src)}) links to {key_text(old)}, which is not in "
+                                    "the file (nor listed in brokenRids)")
+        if loader is not None:
+            for old in loader.missing_targets():
+                cid = old >> POSITION_BITS
+                if old in self.broken or cid in self.excluded_clusters or cid not in self.cluster_map:
+                    if old in self.broken or cid in self.excluded_clusters:
+                        drop.add(old)
+                        target = self.cluster_map.get(cid, cid)
+                        fix.update(loader.sources_of(f"#{target}:{old & POSITION_MASK}"))
+                        continue
+                raise ImportFormatError(f"{loader.find_source(old)} links to {key_text(old)}, which is not in the "
+                                        "file (nor listed in brokenRids)")
+        for src in sorted(fix):
             self._fix_record(src, drop)
-            n_fix += 1
-        if n_fix:
-            self.say(f"Rewrote links of {n_fix} record(s) after loading")
+        if fix:
+            self.say(f"Rewrote links of {len(fix)} record(s) after loading")
 
     def _fix_record(self, key: int, drop: set[int]) -> None:
         db = self.db
@@ -705,30 +523,33 @@ class Importer:
         from console.engine.codec import loads
 
         obj = loads(row[0])
-        cmap = self.cluster_map
         mapped = self.record_mapped
         scratch = self.scratch
         assert scratch is not None
         summary = self.summary
+        back = {(self.cluster_map.get(c, c) << POSITION_BITS) | 0: c for c in self.cluster_map}
 
         def rewrite(text: str) -> str | None:
-            old = _rid_key(text)
-            if old is None:
+            key = rid_key(text)
+            if key is None:
                 return text
-            if old in drop:
+            # stored links are already rewritten: map back to the file's RID to compare
+            cid = key >> POSITION_BITS
+            old_cid = back.get(cid << POSITION_BITS, cid)
+            old = (old_cid << POSITION_BITS) | (key & POSITION_MASK)
+            if old in drop or key in drop:
                 summary.links_removed += 1
                 return None
-            cid = old >> POSITION_BITS
-            if cid in mapped:
-                new = scratch.lookup(old)
-                return text if new is None else _key_text(new)
+            if old_cid in mapped:
+                new = scratch.lookup(key)
+                return text if new is None else key_text(new)
             return text
 
         cls_row = db.conn.execute("SELECT cls FROM records WHERE rid = ?", (key,)).fetchone()
-        declared = self._declared_links(cls_row[0] if cls_row else None)
+        declared = self.declared_links(cls_row[0] if cls_row else None)
         if links.visit(obj, rewrite, declared):
-            db.conn.execute("UPDATE records SET data = ? WHERE rid = ?", (orjson.dumps(obj, default=_default), key))
-        _ = cmap
+            db.conn.execute("UPDATE records SET data = ? WHERE rid = ?",
+                            (orjson.dumps(obj, default=decimal_default), key))
 
     # -- indexes ---------------------------------------------------------------------------------------
     def _indexes(self, entries: list[Any]) -> None:
@@ -821,7 +642,7 @@ class Importer:
             db.create_property(RID_MAP_CLASS, "key", "STRING")
             db.create_property(RID_MAP_CLASS, "value", "LINK")
             db.create_index(f"{RID_MAP_CLASS}.key", RID_MAP_CLASS, ["key"], "UNIQUE")
-        rows = ({"key": _key_text(old), "value": RID.from_key(new)} for old, new in scratch.mappings())
+        rows = ({"key": key_text(old), "value": RID.from_key(new)} for old, new in scratch.mappings())
         db.insert_many(RID_MAP_CLASS, rows)
 
 

@@ -31,40 +31,54 @@ def may_hold_links(obj: dict[str, Any], raw: bytes | None = None,
     return any(isinstance(v, (dict, list)) for v in obj.values())
 
 
+_LETTERS_CACHE: dict[str, dict[str, str]] = {}
+
+
 def _letters(obj: dict[str, Any]) -> dict[str, str]:
+    """Field -> letter of a document's @fieldTypes (a fresh dict; parses are cached)."""
     ft = obj.get("@fieldTypes")
-    out: dict[str, str] = {}
-    if isinstance(ft, str) and ft:
+    if type(ft) is not str or not ft:
+        return {}
+    parsed = _LETTERS_CACHE.get(ft)
+    if parsed is None:
+        parsed = {}
         for part in ft.split(","):
             name, _, letter = part.rpartition("=")
             if name:
-                out[name] = letter
-    return out
+                parsed[name] = letter
+        if len(_LETTERS_CACHE) > 4096:
+            _LETTERS_CACHE.clear()
+        _LETTERS_CACHE[ft] = parsed
+    return dict(parsed)
 
 
-def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = None) -> bool:
+def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = None,
+          nested: bool = True) -> bool:
     """Rewrite every link of a document in place; True when something changed.
 
     ``declared`` gives letters for fields the schema types as links when the
     record itself has no letter for them (OrientDB writes no letter for a
-    non-empty LINKMAP).
+    non-empty LINKMAP). ``nested=False`` skips the walk into embedded
+    documents (the caller knows there are none).
     """
     changed = False
     letters = _letters(obj)
     if declared:
         for name, letter in declared.items():
             letters.setdefault(name, letter)
-    for name, value in list(obj.items()):
-        if name[:1] == "@":
-            continue
-        letter = letters.get(name)
-        if letter in LINK_LETTERS and value is not None:
-            new, ch = _rewrite_value(value, letter, fn)
-            if ch:
-                obj[name] = new
-                changed = True
-        elif isinstance(value, (dict, list)):
-            if _visit_nested(value, fn):
+    for name, letter in letters.items():
+        if letter in LINK_LETTERS:
+            value = obj.get(name)
+            if value is not None:
+                new, ch = _rewrite_value(value, letter, fn)
+                if ch:
+                    obj[name] = new
+                    changed = True
+    if nested:
+        for name, value in obj.items():
+            if name[:1] == "@" or letters.get(name) in LINK_LETTERS:
+                continue
+            if isinstance(value, (dict, list)) and _visit_nested(value, fn):
                 changed = True
     return changed
 

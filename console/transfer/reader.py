@@ -114,9 +114,12 @@ class ExportReader(JsonStream):
     """
 
     def __init__(self, path: str | os.PathLike[str], *, chunk_size: int = CHUNK_SIZE,
-                 threaded: bool = False) -> None:
+                 threaded: bool = False, exact_decimals: bool = True) -> None:
         super().__init__(path, chunk_size, threaded)
-        self._dec_at = -1         # next '=c' in the stream, or where the search stopped
+        #: False: records are parsed with orjson only (DECIMAL values as floats);
+        #: a caller keeping ``raw`` re-reads the few records it must re-encode.
+        self.exact_decimals = exact_decimals
+        self._dec_at = -1 if exact_decimals else 1 << 62  # next '=c' in the stream
         self._after_records = 0
         self._started = False
 
@@ -285,7 +288,7 @@ class ExportReader(JsonStream):
                         data = loads(raw)
                     except decode_error:
                         break
-                    if w - 1 > dec_rel:
+                    if w - 1 > dec_rel and self.exact_decimals:
                         if self._decimal_hint(i, w):
                             data = _decimal_loads(raw, data)
                         dec_rel = self._dec_at - base
@@ -316,7 +319,7 @@ class ExportReader(JsonStream):
                     self._fail(i, "expected a record (a JSON object), found " + show_byte(c))
                 data, pos, end = self._value(i, "a record", _TAG)
                 raw = self._buf[pos:end]
-                if b"=c" in raw and _has_decimal(raw):
+                if self.exact_decimals and b"=c" in raw and _has_decimal(raw):
                     data = _decimal_loads(raw, data)
                 line, column = self._locate(pos)
                 yield (new(RawRecord, (index, self._base + pos, line, column, data, raw)),)
@@ -360,7 +363,7 @@ class ExportReader(JsonStream):
             return None, 0, j
         start = self._base + i
         offsets = list(accumulate(map(gap.__add__, map(len, raws)), initial=start))
-        if _DECIMAL_MARK.search(region) is not None:
+        if self.exact_decimals and _DECIMAL_MARK.search(region) is not None:
             for m in _DECIMAL_MARK.finditer(region):
                 k = bisect_right(offsets, start + m.start()) - 1
                 if _has_decimal(raws[k]):

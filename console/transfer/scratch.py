@@ -110,6 +110,10 @@ class Scratch:
         c.execute("UPDATE links SET new = (SELECT new FROM ridmap WHERE ridmap.old = links.old) WHERE new IS NULL")
         c.execute("COMMIT")
 
+    def unresolved(self) -> Iterator[tuple[int, int, int]]:
+        """``(src, src index, old target)`` of links to moved records that never appeared."""
+        yield from self.conn.execute("SELECT src, idx, old FROM links WHERE new IS NULL ORDER BY idx")
+
     def dangling(self) -> Iterator[tuple[int, int, int]]:
         """``(src new key, src index, old target key)`` of links to records that were not imported."""
         yield from self.conn.execute(

@@ -169,8 +169,10 @@ def test_backup_errors_leave_no_file(db, tmp_path, monkeypatch):
         backup_database(db, tmp_path, BackupOptions())
 
     def interrupted(*args, **kwargs):
-        raise KeyboardInterrupt
-    monkeypatch.setattr(shutil, "copyfileobj", interrupted)
+        raise KeyboardInterrupt  # Ctrl-C in the middle of writing the archive
+    import console.transfer.backup as backup_module
+
+    monkeypatch.setattr(backup_module.faults, "reached", interrupted)
     with pytest.raises(Cancelled):
         backup_database(db, tmp_path / "c.zip", BackupOptions())
     assert not (tmp_path / "c.zip").exists()

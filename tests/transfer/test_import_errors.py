@@ -136,16 +136,14 @@ def test_ctrl_c_leaves_the_database_unchanged(target, tmp_path, good_export, mon
     path = tmp_path / "good.json"
     path.write_bytes(good_export)
     before = snapshot(target, tmp_path, "before.json.gz")
-    import console.transfer.importer as importer
+    import console.transfer.import_records as loader
 
-    real_flush = importer.Importer._flush
-    calls = {"n": 0}
+    real_flush = loader.RecordLoader._flush
 
     def interrupting_flush(self, *args, **kwargs):
-        calls["n"] += 1
         real_flush(self, *args, **kwargs)
-        raise KeyboardInterrupt
-    monkeypatch.setattr(importer.Importer, "_flush", interrupting_flush)
+        raise KeyboardInterrupt  # Ctrl-C after the first batch went in
+    monkeypatch.setattr(loader.RecordLoader, "_flush", interrupting_flush)
     with pytest.raises(OrientError) as err:
         import_(target, path)
     assert "cancelled" in str(err.value)
