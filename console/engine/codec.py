@@ -19,7 +19,7 @@ from typing import Any, Mapping
 import orjson
 
 from console.engine.document import Document
-from console.engine.rid import RID, RID_RE
+from console.engine.rid import RID
 from console.engine.types import EPOCH, LETTER_TYPES, TYPE_LETTERS, OType, infer_type
 from console.errors import DatabaseError
 

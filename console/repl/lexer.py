@@ -78,6 +78,9 @@ SQL_WORDS = (
 are also common field names (NAME, TYPE, ID, KEY, STATUS...) are left out so
 that ``WHERE name = ...`` does not light up as a keyword."""
 
+KEYWORDS = COMMAND_WORDS + SQL_WORDS
+"""Every word highlighted as a keyword."""
+
 OPERATOR_WORDS = (
     "AND", "OR", "NOT", "IN", "IS", "LIKE", "ILIKE", "BETWEEN", "CONTAINS",
     "CONTAINSKEY", "CONTAINSVALUE", "CONTAINSTEXT", "CONTAINSALL", "CONTAINSANY",

@@ -482,7 +482,7 @@ def _alter_class(stmt: ast.AlterClass, ctx: Context) -> Result:
     if stmt.key is not None:
         raw = f"{stmt.key}={raw}"
     ctx.db.alter_class(stmt.name, stmt.attribute, raw)
-    return Result("value", value=None, message=f"Class updated successfully.", statement="alter class")
+    return Result("value", value=None, message="Class updated successfully.", statement="alter class")
 
 
 def _drop_class(stmt: ast.DropClass, ctx: Context) -> Result:
