@@ -50,7 +50,7 @@ def build_prompt_session(session: Session, *, input: Any = None, output: Any = N
     from prompt_toolkit.lexers import PygmentsLexer
     from prompt_toolkit.styles import Style
 
-    from console.repl.completion import OrientCompleter, SchemaCache
+    from console.repl.completer import OrientCompleter, SchemaCache
     from console.repl.history import MaskedFileHistory, default_history_path
     from console.repl.lexer import OrientDBLexer
     from console.script import is_complete

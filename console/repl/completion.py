@@ -34,256 +34,33 @@ Nothing is suggested inside a string literal or a comment.
 (``word_before_cursor``): the identifier before the cursor, or, for options,
 files and URLs, the whole argument.
 
-:class:`OrientCompleter` turns suggestions into prompt_toolkit completions
-from a :class:`SchemaCache` (filled by the console after connecting and after
-DDL -- completion never queries a database), matching case-insensitively:
-prefix matches first, then substring matches, then fuzzy (subsequence) ones.
-Candidate lists are sorted once per schema update; prefix matching is a
-binary search and substring/fuzzy matching one C-level scan of a joined
-string, so a keystroke costs little even with 40,000 property names.
+:class:`console.repl.completer.OrientCompleter` turns suggestions into
+prompt_toolkit completions; the kinds and word lists live in
+:mod:`console.repl.vocabulary`.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
-from typing import Callable, Iterable, Iterator, Mapping, NamedTuple, Union
+from typing import Iterable, NamedTuple
 
-from prompt_toolkit.completion import CompleteEvent, Completer, Completion, PathCompleter
-from prompt_toolkit.document import Document
-
-from console.repl.lexer import ATTRIBUTES, FUNCTIONS, METHODS, TYPES
-from console.repl.schema_cache import Candidates, SchemaCache
+from console.repl.vocabulary import (
+    ALTER_WHAT, ASSIGN, BOOLEAN_ATTRS, BOOLEAN_CONSOLE_PROPERTIES, BOOLEAN_OPTIONS, CALLABLE_CLAUSES,
+    CLASS_ATTRS, CLASS_OPTIONS, CLUSTER_ATTRS, CLUSTER_OPTIONS, CONDITION, CONSOLE_PROPERTIES,
+    CONSTRAINTS, CREATE_WHAT, DATABASE_ATTRS, DROP_WHAT, EXPRESSION_START, FOLLOW, INDEX_TYPES,
+    LINKED_TYPES, LISTS, LITERAL_WORDS, MATCH_KEYS, OPERATOR_WORDS, OPTIONS, PROPERTY_ATTRS,
+    PROPERTY_VALUES, START_KEYWORDS, TARGET_CLAUSE, TARGET_PREFIXES, TRUE_FALSE, VALUE_OPERATOR_WORDS,
+    Attribute, ClassName, ClusterName, CompletionContext, ConsoleProperty, DatabaseUrl, FilePath,
+    Function, IndexName, Keyword, Method, Option, PropertyName, Suggestion, Type,
+)
 from console.script import scan_state
 
 __all__ = [
     "Keyword", "ClassName", "PropertyName", "ClusterName", "IndexName", "Type", "Function",
     "Method", "Attribute", "ConsoleProperty", "Option", "FilePath", "DatabaseUrl",
-    "Suggestion", "CompletionContext", "completion_context", "suggest", "SchemaCache",
-    "OrientCompleter", "START_KEYWORDS", "CONSOLE_PROPERTIES", "BOOLEAN_CONSOLE_PROPERTIES",
-    "OPTIONS",
+    "Suggestion", "CompletionContext", "completion_context", "suggest",
+    "START_KEYWORDS", "CONSOLE_PROPERTIES", "BOOLEAN_CONSOLE_PROPERTIES", "OPTIONS",
 ]
-
-
-# --- suggestion kinds --------------------------------------------------------
-
-@dataclass(frozen=True)
-class Keyword:
-    """Keywords (or fixed words such as TRUE/FALSE) that fit here."""
-
-    candidates: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class ClassName:
-    """A class name."""
-
-
-@dataclass(frozen=True)
-class PropertyName:
-    """A property of the named classes (inherited ones included); () = of any class."""
-
-    class_names: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class ClusterName:
-    """A cluster name."""
-
-
-@dataclass(frozen=True)
-class IndexName:
-    """An index name."""
-
-
-@dataclass(frozen=True)
-class Type:
-    """An OrientDB type name (STRING, LINKSET...)."""
-
-
-@dataclass(frozen=True)
-class Function:
-    """An SQL or graph function (count, out, expand...)."""
-
-
-@dataclass(frozen=True)
-class Method:
-    """A method applied after a dot (size, toUpperCase...)."""
-
-
-@dataclass(frozen=True)
-class Attribute:
-    """A record attribute (@rid, @class...)."""
-
-
-@dataclass(frozen=True)
-class ConsoleProperty:
-    """A console property name (limit, echo...)."""
-
-
-@dataclass(frozen=True)
-class Option:
-    """An option of ``command``; ``used`` are the (lower-case) names already typed."""
-
-    command: str
-    used: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class FilePath:
-    """A file system path."""
-
-
-@dataclass(frozen=True)
-class DatabaseUrl:
-    """A database URL (``plocal:``, ``memory:``, ``remote:``...)."""
-
-
-Suggestion = Union[Keyword, ClassName, PropertyName, ClusterName, IndexName, Type, Function,
-                   Method, Attribute, ConsoleProperty, Option, FilePath, DatabaseUrl]
-
-
-@dataclass(frozen=True)
-class CompletionContext:
-    """What to complete: the text being replaced and the kinds that fit there."""
-
-    word_before_cursor: str
-    suggestions: tuple[Suggestion, ...] = ()
-
-
-# --- vocabulary ---------------------------------------------------------------
-
-START_KEYWORDS = (
-    "SELECT", "INSERT", "UPDATE", "DELETE", "CREATE", "ALTER", "DROP", "TRAVERSE", "MATCH",
-    "TRUNCATE", "REBUILD", "EXPLAIN", "PROFILE", "GRANT", "REVOKE", "MOVE", "CONNECT",
-    "DISCONNECT", "INFO", "CLASSES", "CLUSTERS", "INDEXES", "LIST", "BROWSE", "DISPLAY",
-    "LOAD", "EXPORT", "IMPORT", "BACKUP", "RESTORE", "CHECK", "REPAIR", "BEGIN", "COMMIT",
-    "ROLLBACK", "SET", "GET", "PROPERTIES", "SLEEP", "ECHO", "HELP", "EXIT", "QUIT", "BYE",
-)
-"""Commands and SQL statements a statement can start with."""
-
-CONSOLE_PROPERTIES = (
-    "limit", "echo", "ignoreErrors", "verbose", "collectionMaxItems", "maxBinaryDisplay",
-    "maxColumnWidth", "debug", "format", "width", "backupCompressionLevel", "backupBufferSize",
-    "dateFormat", "dateTimeFormat", "progress",
-)
-"""Default console property names (OrientCompleter takes the real list)."""
-BOOLEAN_CONSOLE_PROPERTIES = frozenset({"echo", "ignoreerrors", "debug", "progress"})
-_PROPERTY_VALUES = {"format": ("table", "json", "csv")}
-
-_EXPORT_BOOLEANS = ("-includeInfo=", "-includeClusterDefinitions=", "-includeSchema=",
-                    "-includeRecords=", "-includeIndexDefinitions=", "-includeManualIndexes=",
-                    "-includeSecurity=", "-useLineFeedForRecords=")
-OPTIONS: dict[str, tuple[str, ...]] = {
-    "export": ("-excludeAll", "-includeClass=", "-excludeClass=", "-includeCluster=",
-               "-excludeCluster=", *_EXPORT_BOOLEANS, "-compressionLevel=",
-               "-compressionBuffer="),
-    "import": ("-preserveClusterIDs=", "-merge=", "-deleteRIDMapping=", "-migrateLinks=",
-               "-rebuildIndexes=", "-includeCluster=", "-excludeCluster=", "-excludeClass="),
-    "backup": ("-compressionLevel=", "-bufferSize="),
-    "restore": ("-name=",),
-    "check": ("-fix",),
-    "repair": (),
-}
-"""Options per command, as inserted (a trailing ``=`` when a value follows)."""
-
-_BOOLEAN_OPTIONS = frozenset(o[1:-1].lower() for o in _EXPORT_BOOLEANS) | {
-    "preserveclusterids", "merge", "deleteridmapping", "migratelinks", "rebuildindexes"}
-_CLASS_OPTIONS = frozenset({"includeclass", "excludeclass"})
-_CLUSTER_OPTIONS = frozenset({"includecluster", "excludecluster"})
-
-_TRUE_FALSE = Keyword(("TRUE", "FALSE"))
-_CREATE_WHAT = ("CLASS", "PROPERTY", "INDEX", "VERTEX", "EDGE", "CLUSTER", "DATABASE",
-                "FUNCTION", "SEQUENCE", "USER", "BLOB CLUSTER")
-_ALTER_WHAT = ("CLASS", "PROPERTY", "CLUSTER", "DATABASE", "SEQUENCE")
-_DROP_WHAT = ("CLASS", "PROPERTY", "INDEX", "CLUSTER", "DATABASE", "SEQUENCE", "USER")
-_INDEX_TYPES = ("UNIQUE", "NOTUNIQUE", "FULLTEXT", "DICTIONARY", "UNIQUE_HASH_INDEX",
-                "NOTUNIQUE_HASH_INDEX", "FULLTEXT_HASH_INDEX", "DICTIONARY_HASH_INDEX",
-                "SPATIAL")
-_CLASS_ATTRS = ("NAME", "SHORTNAME", "SUPERCLASS", "SUPERCLASSES", "OVERSIZE", "STRICTMODE",
-                "ADDCLUSTER", "REMOVECLUSTER", "CUSTOM", "ABSTRACT", "CLUSTERSELECTION",
-                "DESCRIPTION", "ENCRYPTION")
-_PROPERTY_ATTRS = ("LINKEDCLASS", "LINKEDTYPE", "MIN", "MAX", "MANDATORY", "NAME", "NOTNULL",
-                   "REGEXP", "TYPE", "COLLATE", "READONLY", "CUSTOM", "DEFAULT", "DESCRIPTION")
-_CONSTRAINTS = ("MANDATORY", "NOTNULL", "READONLY", "MIN", "MAX", "REGEXP", "DEFAULT",
-                "COLLATE")
-_BOOLEAN_ATTRS = frozenset({"MANDATORY", "NOTNULL", "READONLY", "STRICTMODE", "ABSTRACT"})
-_LINKED_TYPES = frozenset({"LINK", "LINKLIST", "LINKSET", "LINKMAP", "EMBEDDED",
-                           "EMBEDDEDLIST", "EMBEDDEDSET", "EMBEDDEDMAP"})
-_CLUSTER_ATTRS = ("NAME", "STATUS", "COMPRESSION", "CONFLICTSTRATEGY", "ENCRYPTION")
-_DATABASE_ATTRS = ("CLUSTERSELECTION", "CONFLICTSTRATEGY", "CUSTOM", "DATEFORMAT",
-                   "DATETIMEFORMAT", "LOCALECOUNTRY", "LOCALELANGUAGE", "MINIMUMCLUSTERS",
-                   "TIMEZONE", "VALIDATION")
-_TARGET_PREFIXES = ("CLUSTER:", "INDEX:", "INDEXVALUES:", "METADATA:")
-_MATCH_KEYS = ("class:", "as:", "where:", "while:", "maxDepth:", "optional:", "rid:",
-               "depthAlias:", "pathAlias:")
-_OPERATOR_WORDS = ("LIKE", "ILIKE", "IN", "NOT IN", "IS NULL", "IS NOT NULL", "IS DEFINED",
-                   "IS NOT DEFINED", "BETWEEN", "CONTAINS", "CONTAINSKEY", "CONTAINSVALUE",
-                   "CONTAINSTEXT", "CONTAINSALL", "CONTAINSANY", "MATCHES", "INSTANCEOF")
-_VALUE_OPERATOR_WORDS = frozenset({"LIKE", "ILIKE", "IN", "BETWEEN", "CONTAINS", "CONTAINSKEY",
-                                   "CONTAINSVALUE", "CONTAINSTEXT", "CONTAINSALL",
-                                   "CONTAINSANY", "MATCHES"})
-_LITERAL_WORDS = frozenset({"TRUE", "FALSE", "NULL", "DEFINED"})
-
-# clause -> keywords that may follow once the clause is complete, per statement
-_SELECT_TAIL = ("LET", "WHERE", "GROUP BY", "ORDER BY", "UNWIND", "SKIP", "LIMIT",
-                "FETCHPLAN", "TIMEOUT")
-_FOLLOW: dict[str, dict[str, tuple[str, ...]]] = {
-    "SELECT": {
-        "FROM": _SELECT_TAIL + ("LOCK", "PARALLEL", "NOCACHE"),
-        "LET": _SELECT_TAIL[1:], "WHERE": _SELECT_TAIL[2:], "GROUP BY": _SELECT_TAIL[3:],
-        "ORDER BY": _SELECT_TAIL[4:], "UNWIND": _SELECT_TAIL[5:],
-        "SKIP": ("LIMIT", "FETCHPLAN", "TIMEOUT"), "LIMIT": ("SKIP", "FETCHPLAN", "TIMEOUT"),
-        "FETCHPLAN": ("TIMEOUT",), "TIMEOUT": (),
-    },
-    "TRAVERSE": {
-        "FROM": ("MAXDEPTH", "WHILE", "LIMIT", "STRATEGY"), "MAXDEPTH": ("LIMIT", "STRATEGY"),
-        "WHILE": ("LIMIT", "STRATEGY"), "LIMIT": ("STRATEGY",), "STRATEGY": (),
-    },
-    "UPDATE": {
-        "UPDATE": ("SET", "INCREMENT", "ADD", "REMOVE", "PUT", "MERGE", "CONTENT", "UPSERT",
-                   "RETURN", "WHERE", "LIMIT", "TIMEOUT"),
-        **{c: ("UPSERT", "RETURN", "WHERE", "LIMIT", "TIMEOUT")
-           for c in ("SET", "INCREMENT", "ADD", "REMOVE", "PUT", "MERGE", "CONTENT")},
-        "UPSERT": ("RETURN", "WHERE", "LIMIT", "TIMEOUT"), "RETURN": ("WHERE", "LIMIT", "TIMEOUT"),
-        "WHERE": ("LIMIT", "TIMEOUT"), "LIMIT": ("TIMEOUT",), "TIMEOUT": (),
-    },
-    "INSERT": {
-        "INTO": ("SET", "CONTENT", "VALUES", "FROM", "RETURN"), "SET": ("RETURN",),
-        "CONTENT": ("RETURN",), "VALUES": ("RETURN",), "FROM": ("RETURN",), "RETURN": (),
-    },
-    "DELETE FROM": {
-        "FROM": ("RETURN BEFORE", "WHERE", "LIMIT", "UNSAFE"), "RETURN": ("WHERE", "LIMIT", "UNSAFE"),
-        "WHERE": ("LIMIT", "UNSAFE"), "LIMIT": ("UNSAFE",), "UNSAFE": (),
-    },
-    "DELETE VERTEX": {
-        "VERTEX": ("WHERE", "LIMIT", "BATCH"), "WHERE": ("LIMIT", "BATCH"), "LIMIT": ("BATCH",),
-        "BATCH": (),
-    },
-    "DELETE EDGE": {
-        "EDGE": ("FROM", "TO", "WHERE", "LIMIT", "BATCH"), "FROM": ("TO", "WHERE", "LIMIT", "BATCH"),
-        "TO": ("WHERE", "LIMIT", "BATCH"), "WHERE": ("LIMIT", "BATCH"), "LIMIT": ("BATCH",),
-        "BATCH": (),
-    },
-    "CREATE VERTEX": {"VERTEX": ("SET", "CONTENT", "CLUSTER"), "SET": (), "CONTENT": ()},
-    "CREATE EDGE": {
-        "EDGE": ("FROM", "UPSERT"), "UPSERT": ("FROM",), "FROM": ("TO",),
-        "TO": ("SET", "CONTENT", "RETRY", "WAIT", "BATCH"), "SET": ("RETRY", "WAIT", "BATCH"),
-        "CONTENT": ("RETRY", "WAIT", "BATCH"), "RETRY": ("WAIT", "BATCH"), "WAIT": ("BATCH",),
-        "BATCH": (),
-    },
-}
-# which clause introduces the target class of each statement
-_TARGET_CLAUSE = {"SELECT": "FROM", "TRAVERSE": "FROM", "UPDATE": "UPDATE", "INSERT": "INTO",
-                  "DELETE FROM": "FROM", "DELETE VERTEX": "VERTEX", "DELETE EDGE": "EDGE",
-                  "CREATE VERTEX": "VERTEX", "CREATE EDGE": "EDGE"}
-_CONDITION = frozenset({"WHERE", "WHILE"})
-_ASSIGN = frozenset({"SET", "INCREMENT", "ADD", "REMOVE", "PUT"})
-_LISTS = frozenset({"ORDER BY", "GROUP BY", "UNWIND"})
-_EXPRESSION_START = (Attribute(), Function())
-# clause words that are also functions: 'set(' is a call, not a SET clause
-_CALLABLE_CLAUSES = frozenset(f.upper() for f in FUNCTIONS) & frozenset(
-    c for follow in _FOLLOW.values() for c in follow)
 
 
 # --- tokens ---------------------------------------------------------------------
@@ -431,11 +208,11 @@ def _transfer(head: str, toks: list[_Tok], word: str) -> CompletionContext | lis
     name, eq, value = arg.partition("=")
     if eq:
         key = name.lstrip("-").lower()
-        if key in _CLASS_OPTIONS:
+        if key in CLASS_OPTIONS:
             return CompletionContext(value, (ClassName(),))
-        if key in _CLUSTER_OPTIONS:
+        if key in CLUSTER_OPTIONS:
             return CompletionContext(value, (ClusterName(),))
-        if key in _BOOLEAN_OPTIONS:
+        if key in BOOLEAN_OPTIONS:
             return CompletionContext(value, (Keyword(("true", "false")),))
         return CompletionContext(value)
     used = tuple(a.partition("=")[0].lower() for a in args[2:] if a.startswith("-"))
@@ -456,8 +233,8 @@ def _set_value(head: str, toks: list[_Tok], word: str) -> list[Suggestion]:
         name = toks[1].text.lower()
         if name in BOOLEAN_CONSOLE_PROPERTIES:
             return [Keyword(("true", "false"))]
-        if name in _PROPERTY_VALUES:
-            return [Keyword(_PROPERTY_VALUES[name])]
+        if name in PROPERTY_VALUES:
+            return [Keyword(PROPERTY_VALUES[name])]
     return []
 
 
@@ -532,13 +309,13 @@ def _property_tail(rest: list[_Tok]) -> list[Suggestion]:
     if depth > 0:
         prev = rest[-1]
         if prev.text in ("(", ","):
-            return [Keyword(_CONSTRAINTS)]
-        if prev.up in _BOOLEAN_ATTRS:
-            return [_TRUE_FALSE]
+            return [Keyword(CONSTRAINTS)]
+        if prev.up in BOOLEAN_ATTRS:
+            return [TRUE_FALSE]
         return []
     if not rest:
         return [Type()]
-    if len(rest) == 1 and rest[0].up in _LINKED_TYPES:
+    if len(rest) == 1 and rest[0].up in LINKED_TYPES:
         return [ClassName(), Type(), Keyword(("UNSAFE",))]
     return [Keyword(("UNSAFE",))]
 
@@ -559,13 +336,13 @@ def _create_index(toks: list[_Tok]) -> list[Suggestion]:
         if depth > 0:
             return [PropertyName((target,))] if prev.text in ("(", ",") else []
         if prev.text == ")":
-            return [Keyword(_INDEX_TYPES)]
-    if prev.up in _INDEX_TYPES:
+            return [Keyword(INDEX_TYPES)]
+    if prev.up in INDEX_TYPES:
         return [Keyword(("ENGINE", "METADATA"))]
     if len(toks) == 3:
-        return [Keyword(("ON",) + _INDEX_TYPES)]
+        return [Keyword(("ON",) + INDEX_TYPES)]
     if len(toks) == 5 and toks[3].text == ".":
-        return [Keyword(_INDEX_TYPES)]
+        return [Keyword(INDEX_TYPES)]
     return []
 
 
@@ -576,11 +353,11 @@ def _alter(head: str, toks: list[_Tok], word: str) -> list[Suggestion]:
         if len(toks) == 2:
             return [ClassName()]
         if len(toks) == 3:
-            return [Keyword(_CLASS_ATTRS)]
+            return [Keyword(CLASS_ATTRS)]
         if prev in ("SUPERCLASS", "SUPERCLASSES") or (toks[-1].text == "," and len(toks) > 4):
             return [ClassName()]
-        if prev in _BOOLEAN_ATTRS:
-            return [_TRUE_FALSE]
+        if prev in BOOLEAN_ATTRS:
+            return [TRUE_FALSE]
         if prev in ("ADDCLUSTER", "REMOVECLUSTER"):
             return [ClusterName()]
         return []
@@ -591,20 +368,20 @@ def _alter(head: str, toks: list[_Tok], word: str) -> list[Suggestion]:
         if cls is not None:
             return [PropertyName((cls,))]
         if len(toks) == 5 and toks[3].text == ".":
-            return [Keyword(_PROPERTY_ATTRS)]
+            return [Keyword(PROPERTY_ATTRS)]
         if prev in ("TYPE", "LINKEDTYPE"):
             return [Type()]
         if prev == "LINKEDCLASS":
             return [ClassName()]
-        if prev in _BOOLEAN_ATTRS:
-            return [_TRUE_FALSE]
+        if prev in BOOLEAN_ATTRS:
+            return [TRUE_FALSE]
         return []
     if what == "CLUSTER":
         if len(toks) == 2:
             return [ClusterName()]
-        return [Keyword(_CLUSTER_ATTRS)] if len(toks) == 3 else []
+        return [Keyword(CLUSTER_ATTRS)] if len(toks) == 3 else []
     if what == "DATABASE":
-        return [Keyword(_DATABASE_ATTRS)] if len(toks) == 2 else []
+        return [Keyword(DATABASE_ATTRS)] if len(toks) == 2 else []
     return []
 
 
@@ -683,8 +460,8 @@ def _sql(kind: str, toks: list[_Tok]) -> list[Suggestion]:
             return [Keyword(("SCHEMA", "INDEXMANAGER"))]
         return []
 
-    follow = _FOLLOW[kind]
-    target_clause = _TARGET_CLAUSE[kind]
+    follow = FOLLOW[kind]
+    target_clause = TARGET_CLAUSE[kind]
     clause, clause_at = _active_clause(toks, follow.keys() | {target_clause})
     cls = _target_class(toks, target_clause)
     classes = (cls,) if cls else ()
@@ -695,18 +472,18 @@ def _sql(kind: str, toks: list[_Tok]) -> list[Suggestion]:
     if clause is None:  # before the target clause: SELECT/TRAVERSE projections
         return _projection(toks, kind)
     if clause == target_clause and clause_at == len(toks) - 1:
-        prefixes = _TARGET_PREFIXES if kind in ("SELECT", "TRAVERSE") else ("CLUSTER:",)
+        prefixes = TARGET_PREFIXES if kind in ("SELECT", "TRAVERSE") else ("CLUSTER:",)
         if kind in ("CREATE VERTEX", "CREATE EDGE", "DELETE VERTEX", "DELETE EDGE"):
             return [ClassName()]
         return [ClassName(), Keyword(prefixes)]
     later = follow.get(clause, ())
     if clause == target_clause:
         return [Keyword(later)]
-    if clause in _CONDITION:
+    if clause in CONDITION:
         return _condition(toks, clause_at, classes, later)
-    if clause in _ASSIGN:
+    if clause in ASSIGN:
         return _assignment(toks, clause_at, classes, later)
-    if clause in _LISTS:
+    if clause in LISTS:
         return _list(toks, clause, clause_at, classes, later)
     if clause_at == len(toks) - 1:  # right after a clause keyword
         return {
@@ -719,7 +496,7 @@ def _sql(kind: str, toks: list[_Tok]) -> list[Suggestion]:
     if clause == "VALUES" and prev.text != ")":
         return []
     if clause == "LET":
-        return [PropertyName(classes), *_EXPRESSION_START] if prev.text == "=" else \
+        return [PropertyName(classes), *EXPRESSION_START] if prev.text == "=" else \
             ([] if prev.text == "," else [Keyword(later)])
     if clause == "RETURN" and prev.up not in ("BEFORE", "AFTER", "COUNT") and kind == "UPDATE":
         return []
@@ -743,7 +520,7 @@ def _active_clause(toks: list[_Tok], clauses: Iterable[str]) -> tuple[str | None
         up = t.up
         if up == "BY" and i and toks[i - 1].up in ("ORDER", "GROUP"):
             up = toks[i - 1].up + " BY"
-        if up in wanted and not (up in _CALLABLE_CLAUSES and i + 1 < len(toks)
+        if up in wanted and not (up in CALLABLE_CLAUSES and i + 1 < len(toks)
                                  and toks[i + 1].text == "("):
             levels[-1].append((up, i))
     for level in reversed(levels):
@@ -776,20 +553,20 @@ def _projection(toks: list[_Tok], kind: str) -> list[Suggestion]:
         return []
     if prev.up in ("SELECT", "TRAVERSE", "DISTINCT") or prev.text in ("(", ",") or prev.kind == "op":
         extra = [Keyword(("FROM",))] if prev.up in ("SELECT", "TRAVERSE") else []
-        return [PropertyName(), *_EXPRESSION_START, *extra]
+        return [PropertyName(), *EXPRESSION_START, *extra]
     return [Keyword(("FROM", "AS"))]
 
 
 def _is_value_end(toks: list[_Tok]) -> bool:
     """Whether the last token ends a complete value (after which AND/OR... fit)."""
     prev = toks[-1]
-    if prev.kind in ("str", "num", "rid", "param") or prev.up in _LITERAL_WORDS:
+    if prev.kind in ("str", "num", "rid", "param") or prev.up in LITERAL_WORDS:
         return True
     if prev.text in ("]", "}"):
         return True
     if prev.kind == "word" and len(toks) > 1:
         before = toks[-2]
-        return before.kind == "op" or before.up in _VALUE_OPERATOR_WORDS
+        return before.kind == "op" or before.up in VALUE_OPERATOR_WORDS
     return False
 
 
@@ -798,18 +575,18 @@ def _condition(toks: list[_Tok], at: int, classes: tuple[str, ...],
     prev = toks[-1]
     if (at == len(toks) - 1 or prev.up in ("AND", "OR", "NOT") or prev.text in ("(", ",")
             or prev.kind == "op"):
-        return [PropertyName(classes), *_EXPRESSION_START]
+        return [PropertyName(classes), *EXPRESSION_START]
     if prev.up == "INSTANCEOF":
         return [ClassName()]
     if prev.up == "IS":
         return [Keyword(("NULL", "NOT NULL", "DEFINED", "NOT DEFINED"))]
-    if prev.up in _VALUE_OPERATOR_WORDS:
+    if prev.up in VALUE_OPERATOR_WORDS:
         return []
     if _is_value_end(toks):
         return [Keyword(("AND", "OR") + later)]
     if prev.text == ")":
-        return [Keyword(("AND", "OR") + _OPERATOR_WORDS + later)]
-    return [Keyword(_OPERATOR_WORDS + ("AND", "OR"))]
+        return [Keyword(("AND", "OR") + OPERATOR_WORDS + later)]
+    return [Keyword(OPERATOR_WORDS + ("AND", "OR"))]
 
 
 def _assignment(toks: list[_Tok], at: int, classes: tuple[str, ...],
@@ -818,7 +595,7 @@ def _assignment(toks: list[_Tok], at: int, classes: tuple[str, ...],
     if at == len(toks) - 1 or prev.text == ",":
         return [PropertyName(classes)]
     if prev.kind == "op" or prev.text == "(":
-        return [PropertyName(classes), *_EXPRESSION_START]
+        return [PropertyName(classes), *EXPRESSION_START]
     if _is_value_end(toks) or prev.text == ")":
         return [Keyword(later)]
     return []  # after the field name: '=' comes next
@@ -858,7 +635,7 @@ def _match_block(toks: list[_Tok], brace: int) -> list[Suggestion]:
         return _condition(inner, opens[0], (cls,) if cls else (), ())
     prev = inner[-1] if inner else toks[brace]
     if prev.text in ("{", ","):
-        return [Keyword(_MATCH_KEYS)]
+        return [Keyword(MATCH_KEYS)]
     if prev.text == ":" and len(inner) >= 2 and inner[-2].up == "CLASS":
         return [ClassName()]
     return []
@@ -866,8 +643,8 @@ def _match_block(toks: list[_Tok], brace: int) -> list[Suggestion]:
 
 # what follows a command's first words, when that is all there is to it
 _FIXED_FOLLOW: dict[tuple[str, ...], tuple[Suggestion, ...]] = {
-    ("CREATE",): (Keyword(_CREATE_WHAT),), ("ALTER",): (Keyword(_ALTER_WHAT),),
-    ("DROP",): (Keyword(_DROP_WHAT),), ("DELETE",): (Keyword(("FROM", "VERTEX", "EDGE")),),
+    ("CREATE",): (Keyword(CREATE_WHAT),), ("ALTER",): (Keyword(ALTER_WHAT),),
+    ("DROP",): (Keyword(DROP_WHAT),), ("DELETE",): (Keyword(("FROM", "VERTEX", "EDGE")),),
     ("INSERT",): (Keyword(("INTO",)),), ("INFO",): (Keyword(("CLASS",)),),
     ("INFO", "CLASS"): (ClassName(),), ("BROWSE",): (Keyword(("CLASS", "CLUSTER")),),
     ("BROWSE", "CLASS"): (ClassName(),), ("BROWSE", "CLUSTER"): (ClusterName(),),
@@ -889,112 +666,3 @@ _COMMANDS = {
     "SELECT": _dml, "TRAVERSE": _dml, "UPDATE": _dml, "INSERT": _dml, "DELETE": _dml,
     "MATCH": _dml,
 }
-
-
-# --- the prompt_toolkit completer -------------------------------------------------------
-
-_FIXED = {
-    Type: (Candidates(TYPES), "type"),
-    Function: (Candidates(FUNCTIONS), "function"),
-    Method: (Candidates(METHODS), "method"),
-    Attribute: (Candidates(ATTRIBUTES), "attribute"),
-}
-_URL_SCHEMES = Candidates(("plocal:", "memory:", "remote:localhost/", "embedded:"))
-_keyword_cache: dict[tuple[str, ...], Candidates] = {}
-
-
-def _keywords(candidates: tuple[str, ...]) -> Candidates:
-    found = _keyword_cache.get(candidates)
-    if found is None:
-        found = _keyword_cache[candidates] = Candidates(candidates)
-    return found
-
-
-class OrientCompleter(Completer):
-    """prompt_toolkit completer over :func:`completion_context` and a SchemaCache.
-
-    Matches ignore case: prefix matches come first, then names containing
-    the word, then fuzzy (subsequence) matches; at most ``max_completions``
-    are offered.  ``console_properties`` and ``options`` (command -> option
-    names as inserted) default to this module's lists; the console may pass
-    its own.  Keywords follow the case of what was typed (``sel`` ->
-    ``select``).  Files and ``plocal:``/``embedded:`` paths are completed by
-    prompt_toolkit's PathCompleter.
-    """
-
-    def __init__(self, schema: SchemaCache, *, console_properties: Iterable[str] = CONSOLE_PROPERTIES,
-                 options: Mapping[str, Iterable[str]] = OPTIONS,
-                 max_completions: int = 1000) -> None:
-        self.schema = schema
-        self.options = {command: tuple(names) for command, names in options.items()}
-        self.max_completions = max_completions
-        self._console_properties = Candidates(console_properties)
-        self._paths = PathCompleter(expanduser=True)
-
-    def get_completions(self, document: Document, complete_event: CompleteEvent
-                        ) -> Iterator[Completion]:
-        ctx = completion_context(document.text_before_cursor)
-        word = ctx.word_before_cursor
-        start = -len(word)
-        tiers: tuple[list[tuple[str, str, str]], ...] = ([], [], [])
-        for suggestion in ctx.suggestions:
-            if isinstance(suggestion, FilePath):
-                yield from self._files(word, complete_event)
-                continue
-            if isinstance(suggestion, DatabaseUrl):
-                scheme, colon, rest = word.partition(":")
-                if colon and scheme.lower() in ("plocal", "embedded"):
-                    yield from self._files(rest, complete_event)
-                    continue
-            found = self._candidates(suggestion)
-            if found is None:
-                continue
-            candidates, meta = found
-            text_case = _keyword_case(word) if isinstance(suggestion, (Keyword, Type)) else None
-            for tier, names in zip(tiers, candidates.match(word, self.max_completions)):
-                for name in names:
-                    text = text_case(name) if text_case else name
-                    tier.append((text, meta, name + "()" if meta in ("function", "method") else text))
-        seen: set[str] = set()
-        count = 0
-        for tier in tiers:
-            for text, meta, display in tier:
-                if text in seen:
-                    continue
-                seen.add(text)
-                yield Completion(text, start, display=display, display_meta=meta)
-                count += 1
-                if count >= self.max_completions:
-                    return
-
-    def _candidates(self, s: Suggestion) -> tuple[Candidates, str] | None:
-        snap = self.schema.snapshot
-        if isinstance(s, Keyword):
-            return _keywords(s.candidates), "keyword"
-        if isinstance(s, ClassName):
-            return snap.classes, "class"
-        if isinstance(s, PropertyName):
-            return snap.properties_of(s.class_names), "property"
-        if isinstance(s, ClusterName):
-            return snap.clusters, "cluster"
-        if isinstance(s, IndexName):
-            return snap.indexes, "index"
-        if isinstance(s, ConsoleProperty):
-            return self._console_properties, "console property"
-        if isinstance(s, Option):
-            used = set(s.used)
-            return Candidates(o for o in self.options.get(s.command, ())
-                               if o.partition("=")[0].lower() not in used), f"{s.command} option"
-        if isinstance(s, DatabaseUrl):
-            return _URL_SCHEMES, "database URL"
-        return _FIXED.get(type(s))
-
-    def _files(self, path: str, event: CompleteEvent) -> Iterator[Completion]:
-        yield from self._paths.get_completions(Document(path, len(path)), event)
-
-
-def _keyword_case(word: str) -> Callable[[str], str] | None:
-    """Keywords and types are offered in lower case when the user types in lower case."""
-    if word and word.islower():
-        return str.lower
-    return None

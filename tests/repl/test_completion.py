@@ -9,9 +9,9 @@ from prompt_toolkit.document import Document
 from console.repl.completion import (
     CONSOLE_PROPERTIES, OPTIONS, START_KEYWORDS, Attribute, ClassName, ClusterName,
     CompletionContext, ConsoleProperty, DatabaseUrl, FilePath, Function, IndexName, Keyword,
-    Method, Option, OrientCompleter, PropertyName, SchemaCache, Type, completion_context,
-    suggest,
+    Method, Option, PropertyName, Type, completion_context, suggest,
 )
+from console.repl.completer import OrientCompleter, SchemaCache
 
 
 def kinds(text: str) -> list[type]:
