@@ -24,6 +24,7 @@ from console.engine.types import EPOCH, LETTER_TYPES, TYPE_LETTERS, OType, infer
 from console.errors import DatabaseError
 
 _MS = _dt.timedelta(milliseconds=1)
+_timedelta = _dt.timedelta
 _EPOCH_DATE = _dt.date(1970, 1, 1)
 _DAY_MS = 86_400_000
 
@@ -38,8 +39,7 @@ def datetime_to_ms(value: _dt.datetime) -> int:
 
 
 def ms_to_datetime(ms: int | float) -> _dt.datetime:
-    ms = int(ms)
-    return EPOCH + _dt.timedelta(0, ms // 1000, (ms % 1000) * 1000)
+    return EPOCH + _timedelta(0, 0, 0, int(ms))
 
 
 def date_to_ms(value: _dt.date) -> int:
@@ -340,8 +340,8 @@ _DECODERS: dict[OType, Any] = {
     OType.DOUBLE: _dec_float,
     OType.FLOAT: _dec_float,
     OType.BOOLEAN: bool,
-    OType.DATETIME: lambda v: ms_to_datetime(v),
-    OType.DATE: lambda v: ms_to_date(v),
+    OType.DATETIME: ms_to_datetime,
+    OType.DATE: ms_to_date,
     OType.LINK: lambda v: _link(v),
     OType.DECIMAL: _dec_decimal,
     OType.BINARY: base64.b64decode,

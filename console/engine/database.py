@@ -14,11 +14,12 @@ from typing import Any, Iterable, Iterator, Mapping
 import orjson
 
 from console.engine import indexing
-from console.engine.codec import decode_body, encode_body
+from console.engine.codec import encode_body
 from console.engine.document import Blob, Document, Record
 from console.engine.graph import GraphOperations
 from console.engine.rid import POSITION_BITS, POSITION_MASK, RID, cluster_range
 from console.engine.schema import Cluster, IndexDef, Schema, SchemaClass
+from console.engine.rowcodec import decoder_for, encoder_for
 from console.engine.schema_ops import SchemaOperations, load_schema
 from console.engine.security import CREATE, DELETE, READ, UPDATE, User, hash_password, is_hashed
 from console.engine.storage import KIND_BLOB, KIND_DOCUMENT, Storage
@@ -52,7 +53,6 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         self._rr: dict[str, int] = {}
         self._dv = storage.data_version()
         self._schema: Schema = load_schema(storage.conn)
-        self._decode_types: dict[str, dict[str, OType]] = {}
         self._closed = False
 
     # -- lifecycle -----------------------------------------------------------
@@ -100,7 +100,6 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
 
     def _set_schema(self, schema: Schema) -> None:
         self._schema = schema
-        self._decode_types = {}
 
     @contextlib.contextmanager
     def _write(self, entries: int = 1) -> Iterator[sqlite3.Connection]:
@@ -161,25 +160,14 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
 
     # -- helpers -------------------------------------------------------------
     def _prop_types(self, class_name: str | None) -> dict[str, OType] | None:
-        if not class_name:
-            return None
-        t = self._decode_types.get(class_name)
-        if t is None:
-            schema = self._schema
-            if schema.has_class(class_name):
-                t = {p.name: p.type for p in schema.properties(class_name).values()}
-            else:
-                t = {}
-            self._decode_types[class_name] = t
-        return t or None
+        """Declared property types of a class (None without a class or properties)."""
+        return decoder_for(self._schema, class_name).schema_types or None
 
     def materialize(self, key: int, version: int, class_name: str | None, kind: int, data: bytes) -> Record:
         """A record object from a stored row."""
-        rid = RID(key >> POSITION_BITS, key & ((1 << POSITION_BITS) - 1))
         if kind == KIND_BLOB:
-            return Blob(data, rid, version)
-        fields, types = decode_body(data, self._prop_types(class_name))
-        return Document(class_name, fields, types, rid, version)
+            return Blob(data, RID.from_key(key), version)
+        return decoder_for(self._schema, class_name).document(key, version, data)
 
     def _row(self, key: int) -> tuple[int, str | None, int, bytes] | None:
         return self.conn.execute(
@@ -327,13 +315,9 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
     def browse_cluster(self, cluster: int | str) -> Iterator[Record]:
         """Every record of a cluster in position order, from one snapshot."""
         with self.snapshot():
-            checked: set[str | None] = set()
             cid = self._cluster_id(cluster)
-            for key, ver, cls, kind, data in self.raw_cluster(cid):
-                if cls not in checked:
-                    self._check_record(cls, cid, READ)
-                    checked.add(cls)
-                yield self.materialize(key, ver, cls, kind, data)
+            self._check("database.cluster", self._schema.cluster(cid).name, READ)
+            yield from self._browse_range(cid, None)
 
     def browse_class(self, name: str, polymorphic: bool = True) -> Iterator[Document]:
         """Records of a class (and its subclasses), cluster by cluster, from one snapshot."""
@@ -345,16 +329,31 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
                 self._check("database.class", n, READ)
             wanted = set(names)
             ids = schema.polymorphic_cluster_ids(cls.name) if polymorphic else sorted(cls.cluster_ids)
-            conn = self.conn
             for cid in ids:
-                if cid < 0:
+                if cid >= 0:
+                    yield from self._browse_range(cid, wanted)  # type: ignore[misc]
+
+    def _browse_range(self, cid: int, wanted: set[str] | None) -> Iterator[Record]:
+        """Records of one cluster, optionally only those of the ``wanted`` classes."""
+        lo, hi = cluster_range(cid)
+        schema = self._schema
+        decoders: dict[str | None, Any] = {}
+        for key, ver, cls, kind, data in self.conn.execute(
+                "SELECT rid, ver, cls, kind, data FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid", (lo, hi)):
+            dec = decoders.get(cls)
+            if dec is None:
+                if wanted is not None and cls not in wanted:
+                    decoders[cls] = False
                     continue
-                lo, hi = cluster_range(cid)
-                for key, ver, c, kind, data in conn.execute(
-                        "SELECT rid, ver, cls, kind, data FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid",
-                        (lo, hi)):
-                    if c in wanted:
-                        yield self.materialize(key, ver, c, kind, data)  # type: ignore[misc]
+                if wanted is None:
+                    self._check_record(cls, cid, READ)
+                dec = decoders[cls] = decoder_for(schema, cls)
+            elif dec is False:
+                continue
+            if kind == KIND_BLOB:
+                yield Blob(data, RID.from_key(key), ver)
+            else:
+                yield dec.document(key, ver, data)
 
     def count_cluster(self, cluster: int | str) -> int:
         cid = self._cluster_id(cluster)
@@ -454,6 +453,7 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
             indexes = self._indexes(name)
             class_of = self._class_of
             is_user = bool(name) and schema.is_subclass(name, "OUser")
+            encoder = encoder_for(schema, name) if name and not types else None
             batch: list[tuple[int, str | None, bytes]] = []
             ix_rows: dict[str, list[tuple[Any, ...]]] = {ix.name: [] for ix in indexes}
             checked: set[int] = set()
@@ -468,13 +468,18 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
                     checked.add(cid)
                     next_pos[cid] = conn.execute("SELECT next_pos FROM clusters WHERE id = ?", (cid,)).fetchone()[0]
                     pending[cid] = 0
-                f, t = prepare(schema, name, row, types, None, class_of)
-                if is_user:
-                    self._before_write(name, f)
+                body = encoder.encode(row) if encoder is not None else None
+                if body is None:
+                    f, t = prepare(schema, name, row, types, None, class_of)
+                    if is_user:
+                        self._before_write(name, f)
+                    body = encode_body(f, t)
+                else:
+                    f = row
                 pos = next_pos[cid] + pending[cid]
                 pending[cid] += 1
                 key = (cid << POSITION_BITS) | pos
-                batch.append((key, name, encode_body(f, t)))
+                batch.append((key, name, body))
                 for ix in indexes:
                     ix_rows[ix.name].extend(k + (key,) for k in indexing.index_keys(ix, f))
                 if len(batch) >= batch_size:
