@@ -149,8 +149,53 @@ def _rows(ctx: Context, cursor: Iterator[tuple[int, int, str | None, int, bytes]
 def _scan_clusters(ctx: Context, ids: list[int], wanted: set[str] | None, where: ast.Expr | None) -> Iterator[Record]:
     conn = ctx.db.conn
     for cid in ids:
-        lo, hi = cluster_range(cid)
-        yield from _rows(ctx, conn.execute(f"{ROW_SQL} WHERE rid BETWEEN ? AND ? ORDER BY rid", (lo, hi)), wanted)
+        bounds = _rid_bounds(cid, where, ctx)
+        if bounds is None:
+            continue
+        yield from _rows(ctx, conn.execute(f"{ROW_SQL} WHERE rid BETWEEN ? AND ? ORDER BY rid", bounds), wanted)
+
+
+_FLIPPED = {">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}
+
+
+def _rid_bounds(cid: int, where: ast.Expr | None, ctx: Context) -> tuple[int, int] | None:
+    """The packed-key range of a cluster narrowed by ``@rid <op> #c:p`` conditions (None: nothing matches).
+
+    Paging through a cluster with ``WHERE @rid > #c:p LIMIT n`` then reads n
+    rows per page instead of every row before the page (WHERE still runs).
+    """
+    lo, hi = cluster_range(cid)
+    first, last = 0, hi - lo
+    for item in and_items(where):
+        if not isinstance(item, ast.Comparison) or item.op not in _FLIPPED:
+            continue
+        left, right, op = item.left, item.right, item.op
+        if isinstance(right, ast.Attribute) and right.name.lower() == "rid":
+            left, right, op = right, left, _FLIPPED[op]
+        if not (isinstance(left, ast.Attribute) and left.name.lower() == "rid"):
+            continue
+        ok, value = _constant(right, ctx)
+        if not ok or not isinstance(value, RID):
+            continue
+        if value.cluster != cid:
+            below = value.cluster < cid  # every record of this cluster is greater than the constant
+            if (op in (">", ">=") and not below) or (op in ("<", "<=") and below) or op == "=":
+                return None
+            continue
+        pos = value.position
+        if op == ">":
+            first = max(first, pos + 1)
+        elif op == ">=":
+            first = max(first, pos)
+        elif op == "<":
+            last = min(last, pos - 1)
+        elif op == "<=":
+            last = min(last, pos)
+        else:
+            first, last = max(first, pos), min(last, pos)
+    if first > last or last < 0:
+        return None
+    return lo + max(first, 0), lo + last
 
 
 def _plan_class(name: str, where: ast.Expr | None, ctx: Context, order_by: tuple[ast.OrderItem, ...]) -> Plan:
@@ -311,26 +356,49 @@ def _index_entries(ctx: Context, name: str) -> Iterator[Document]:
 
 
 def _metadata(ctx: Context, name: str) -> Iterator[Document]:
+    """``metadata:schema`` / ``indexmanager`` / ``database``, with OrientDB's field names.
+
+    Complete enough to rebuild the schema from a query (remote clients do).
+    """
     schema = ctx.db.schema
     low = name.lower()
     if low == "schema":
-        classes = [Document(None, {"name": c.name, "superClasses": list(c.superclasses),
-                                   "clusterIds": list(c.cluster_ids), "abstract": c.abstract,
-                                   "properties": [Document(None, {"name": p.name, "type": p.type.name})
-                                                  for p in c.properties]})
-                   for c in schema.classes]
-        yield Document(None, {"classes": classes})
+        yield Document(None, {"version": schema.version,
+                              "blobClusters": [c.id for c in schema.clusters if c.blob],
+                              "classes": [_class_document(c) for c in schema.classes]})
         return
     if low == "indexmanager":
-        yield Document(None, {"indexes": [Document(None, {"name": ix.name, "type": ix.type,
-                                                           "className": ix.class_name,
-                                                           "fields": [f.name for f in ix.fields]})
-                                          for ix in schema.indexes]})
+        yield Document(None, {"indexes": [_index_document(ix) for ix in schema.indexes]})
         return
     if low == "database":
         yield Document(None, {"name": ctx.db.name, "clusters": len(schema.clusters)})
         return
     raise QueryError(f"unknown metadata target '{name}' (valid: schema, indexmanager, database)")
+
+
+def _class_document(c: Any) -> Document:
+    return Document(None, {
+        "name": c.name, "shortName": c.short_name, "description": c.description,
+        "superClass": c.superclasses[0] if c.superclasses else None, "superClasses": list(c.superclasses),
+        "clusterIds": list(c.cluster_ids), "defaultClusterId": c.default_cluster_id,
+        "clusterSelection": c.cluster_selection, "abstract": c.abstract, "strictMode": c.strict,
+        "overSize": c.oversize, "customFields": dict(c.custom) or None,
+        "properties": [Document(None, {
+            "name": p.name, "type": p.type.name, "linkedClass": p.linked_class,
+            "linkedType": p.linked_type.name if p.linked_type else None, "mandatory": p.mandatory,
+            "readonly": p.readonly, "notNull": p.not_null, "min": p.min, "max": p.max, "regexp": p.regexp,
+            "defaultValue": p.default, "collate": p.collate, "description": p.description,
+            "customFields": dict(p.custom) or None}) for p in c.properties],
+    })
+
+
+def _index_document(ix: IndexDef) -> Document:
+    return Document(None, {
+        "name": ix.name, "type": ix.type, "className": ix.class_name, "fields": [f.name for f in ix.fields],
+        "collates": [f.collate for f in ix.fields], "mapIndexBy": [f.by for f in ix.fields],
+        "keyTypes": list(ix.key_types), "nullValuesIgnored": ix.ignore_nulls, "algorithm": ix.algorithm,
+        "metadata": dict(ix.metadata) or None,
+    })
 
 
 # --- push-down ----------------------------------------------------------------------------
