@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import base64
 import queue
+import re
 import threading
 from typing import TYPE_CHECKING, Any, Callable, Iterable
 
 import orjson
 
 from console.engine.codec import loads as exact_loads
-from console.engine.rid import POSITION_BITS, POSITION_MASK
+from console.engine.rid import MAX_CLUSTER_ID, POSITION_BITS, POSITION_MASK
 from console.engine.schema_ops import NAME_RE
 from console.transfer import faults, links
 from console.transfer.reader import ImportFormatError, RawRecord
@@ -39,15 +40,37 @@ def rid_key(text: Any) -> int | None:
     if type(text) is str and text[:1] == "#":
         c, sep, p = text[1:].partition(":")
         if sep and c.isdigit() and p.isdigit():
-            return (int(c) << POSITION_BITS) | int(p)
+            cid, pos = int(c), int(p)
+            if cid <= MAX_CLUSTER_ID and pos <= POSITION_MASK:
+                return (cid << POSITION_BITS) | pos
     return None
 
 
-_CLASS_BYTES: dict[str | None, bytes] = {}
+# The meta fields as OrientDB writes them first (a record's own values; see _slice).
+_HEAD = re.compile(rb'\{"@type":"d","@rid":"(#\d+:\d+)","@version":(-?\d+)(,"@class":"[^"\\]*")?')
 
 
 def key_text(key: int) -> str:
     return f"#{key >> POSITION_BITS}:{key & POSITION_MASK}"
+
+
+_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
+
+
+def exact_numbers(raw: bytes, names: Iterable[str]) -> dict[str, bytes] | None:
+    """The number text of each top-level field ``name`` of a record without embedded
+    documents, or None when some key is not found exactly once."""
+    out: dict[str, bytes] = {}
+    for name in names:
+        key = orjson.dumps(name) + b":"
+        at = raw.find(key)
+        if at < 0 or raw.find(key, at + 1) >= 0:
+            return None
+        m = _NUMBER.match(raw, at + len(key))
+        if m is None:
+            return None
+        out[name] = m.group()
+    return out
 
 
 def decimal_default(v: Any) -> Any:
@@ -82,6 +105,19 @@ class Bits:
             return True
         m[byte] |= bit
         return False
+
+    def add_many(self, keys: Iterable[int]) -> None:
+        """Set the bits of many keys."""
+        maps = self.maps
+        for key in keys:
+            c, p = key >> POSITION_BITS, key & POSITION_MASK
+            m = maps.get(c)
+            byte = p >> 3
+            if m is None:
+                m = maps[c] = bytearray(max(byte + 1, 1024))
+            elif byte >= len(m):
+                m.extend(bytes(max(byte + 1 - len(m), len(m))))
+            m[byte] |= 1 << (p & 7)
 
     def has(self, key: int) -> bool:
         m = self.maps.get(key >> POSITION_BITS)
@@ -150,6 +186,14 @@ class RecordLoader:
         self.writer: _Writer | None = None
         self.loaded = 0
         self.rewritten = 0
+        self._source = [0, 0]                 # packed key and index of the record being visited
+        self._linked_keys: list[int] = []     # link targets not yet marked in ``linked``
+        self._rewrite: Callable[[str], str | None] = lambda text: text
+        self._link_plans: dict[tuple[Any, Any], tuple[tuple[str, str], ...]] = {}
+        self._fast_clusters: dict[int, int] = {}   # file cluster id -> target, for the fast lane
+        self._identity = False                     # no link can change (see _update_identity)
+        self._link_texts: list[Any] = []           # links of records loaded as they are, to check
+        self._fast_classes: set[str | None] = set()
 
     # -- the loop ----------------------------------------------------------------
     def load(self, records: Iterable[RawRecord]) -> None:
@@ -165,10 +209,38 @@ class RecordLoader:
         skip_cluster: dict[int, bool] = {}
         progress = imp.progress
         seen_add = self.seen.add
+        self._rewrite = self._make_rewriter(pending)
         self.writer = _Writer(db.conn)
+        fast: dict[int, int] = self._fast_clusters
+        fast_classes = self._fast_classes
+        body_of = self._body
         try:
             for rec in records:
-                data = rec.data
+                data = rec[4]
+                # The usual record: a document of a known class in a cluster whose records
+                # keep their positions and need nothing more (set up by the general path below).
+                if type(data) is dict:
+                    rid_text = data.get("@rid")
+                    if type(rid_text) is str and rid_text[:1] == "#":
+                        c, sep, p = rid_text[1:].partition(":")
+                        if sep and c.isdigit() and p.isdigit() and int(c) in fast:
+                            cls = data.get("@class")
+                            version = data.get("@version", 1)
+                            if cls in fast_classes and type(version) is int and data.get("@type", "d") == "d":
+                                cid, pos = int(c), int(p)
+                                if pos > POSITION_MASK:
+                                    self._bad(rec, f"invalid or missing @rid {rid_text!r}")
+                                old_key = (cid << POSITION_BITS) | pos
+                                if seen_add(old_key):
+                                    self._drain(batch, maps, pending)
+                                    self._bad(rec, f"its RID {rid_text} appears twice in the file")
+                                new_key = (fast[cid] << POSITION_BITS) | pos
+                                batch.append((new_key, version, cls, 0, body_of(rec, cls, new_key)))
+                                if len(batch) >= BATCH:
+                                    self._flush(batch, maps, pending)
+                                    if progress is not None:
+                                        progress.advance(BATCH)
+                                continue
                 rid_text = data.get("@rid") if type(data) is dict else None
                 old_key = rid_key(rid_text)
                 if old_key is None:
@@ -194,6 +266,7 @@ class RecordLoader:
                 else:
                     self._drain(batch, maps, pending)
                     target = target_of[cid] = imp.cluster_for(cid)
+                    self._update_identity()
                 if target is None:
                     imp.summary.skipped += 1
                     continue
@@ -220,9 +293,7 @@ class RecordLoader:
                     new_key = (target << POSITION_BITS) | (old_key & POSITION_MASK)
                 if seen_add(old_key):
                     self._drain(batch, maps, pending)
-                    raise ImportFormatError(
-                        f"line {rec.line}, column {rec.column} (byte {rec.offset}), record {rec.index}: "
-                        f"its RID {rid_text} appears twice in the file")
+                    self._bad(rec, f"its RID {rid_text} appears twice in the file")
                 if rtype == "b":
                     value = data.get("value", "")
                     try:
@@ -231,9 +302,13 @@ class RecordLoader:
                         self._bad(rec, "a blob's value is not valid base64")
                     batch.append((new_key, version, None, 1, body))
                 else:
-                    batch.append((new_key, version, cls, 0, self._body(rec, cls, new_key, pending)))
+                    batch.append((new_key, version, cls, 0, self._body(rec, cls, new_key)))
                     if cls is not None and cls not in imp.imported_classes:
                         imp.imported_classes.add(cls)
+                    if cid not in imp.record_mapped and target not in imp.to_empty:
+                        fast[cid] = target          # the next records of this cluster take the fast lane
+                        if not (o.merge and cls is not None and cls.lower() in ("ouser", "orole")):
+                            fast_classes.add(cls)
                 if len(batch) >= BATCH:
                     self._flush(batch, maps, pending)
                     if progress is not None:
@@ -259,6 +334,13 @@ class RecordLoader:
                                 ((row[0] & POSITION_MASK) + 1, target))
         imp.summary.links_rewritten = self.rewritten
 
+    def _update_identity(self) -> None:
+        """Whether links keep their text: no record moves and every mapped cluster keeps its id
+        (links to clusters mapped later are not rewritten either way)."""
+        imp = self.imp
+        self._identity = not imp.record_mapped and (
+            not imp.o.migrateLinks or all(k == v for k, v in imp.cluster_map.items()))
+
     def _skipped(self, cid: int) -> bool:
         imp = self.imp
         if cid in imp.excluded_clusters:
@@ -282,6 +364,12 @@ class RecordLoader:
         if pending:
             scratch.add_links(pending)
             pending.clear()
+        if self._linked_keys:
+            self.linked.add_many(self._linked_keys)
+            self._linked_keys.clear()
+        if self._link_texts:
+            self.linked.add_many(k for k in map(rid_key, self._link_texts) if k is not None)
+            self._link_texts.clear()
         if batch:
             self.writer.put(list(batch))
             self.loaded += len(batch)
@@ -298,27 +386,34 @@ class RecordLoader:
         raise ImportFormatError(f"line {rec.line}, column {rec.column} (byte {rec.offset}), record {rec.index}: {what}")
 
     # -- bodies and links -----------------------------------------------------------
-    def _body(self, rec: RawRecord, cls: str | None, new_key: int, pending: list[Any]) -> bytes:
+    def _body(self, rec: RawRecord, cls: str | None, new_key: int) -> bytes:
         """The stored body: the file's bytes minus the meta fields, unless links moved."""
         data = rec.data
         raw = rec.raw
-        declared = self.imp.declared_links(cls)
-        nested = raw.count(b'"@type"') > 1
         ft = data.get("@fieldTypes")
+        nested = raw.count(b'"@type"') > 1
         changed = False
-        if nested or declared or (type(ft) is str and ("=x" in ft or "=z" in ft or "=n" in ft or "=g" in ft
-                                                       or "=m" in ft)):
-            changed = links.visit(data, self._rewriter(new_key, rec.index, pending), declared, nested)
+        if nested:
+            self._source[0], self._source[1] = new_key, rec.index
+            changed = links.visit(data, self._rewrite, self.imp.declared_links(cls), True)
+        else:
+            plan = self._link_plans.get((cls, ft))
+            if plan is None:
+                plan = self._link_plans[(cls, ft)] = links.link_fields(ft, self.imp.declared_links(cls))
+            if plan:
+                if self._identity:  # links stay as they are: only note them for the final check
+                    links.gather_fields(data, plan, self._link_texts)
+                else:
+                    self._source[0], self._source[1] = new_key, rec.index
+                    changed = links.rewrite_fields(data, plan, self._rewrite)
         if not changed:
             body = self._slice(rec)
             if body is not None:
                 return body
-        elif b"=c" in raw:  # DECIMAL digits: re-read exactly, rewrite the same way
-            exact = exact_loads(raw)
-            links.visit(exact, self._replay, declared, nested)
-            data = exact
-        if changed:
+        else:
             self.rewritten += 1
+        if b"=c" in raw:  # DECIMAL digits: take them from the text
+            data = self._exact_decimals(data, raw, nested, cls)
         fields = {k: v for k, v in data.items() if k[:1] != "@" or k == "@fieldTypes"}
         try:
             return orjson.dumps(fields, default=decimal_default)
@@ -326,38 +421,59 @@ class RecordLoader:
             self._bad(rec, f"cannot store this record: {exc}")
             raise
 
+    def _exact_decimals(self, data: dict[str, Any], raw: bytes, nested: bool, cls: str | None) -> dict[str, Any]:
+        """``data`` (links already rewritten) with DECIMAL values exactly as the file wrote them."""
+        if not nested:
+            names = [n for n, letter in links.letters(data).items() if letter == "c"]
+            found = exact_numbers(raw, names)
+            if found is not None:
+                for name, text in found.items():
+                    if type(data.get(name)) in (int, float):
+                        data[name] = orjson.Fragment(text)
+                return data
+        exact = exact_loads(raw)  # nested documents: parse it all again with exact decimals
+        links.visit(exact, self._replay, self.imp.declared_links(cls), nested)
+        return exact
+
     @staticmethod
     def _slice(rec: RawRecord) -> bytes | None:
         """The record's own bytes minus its leading meta fields (the usual layout)."""
         raw = rec.raw
+        if not rec.strict:
+            return None  # NaN, Infinity or huge numbers: re-encoded by the general path
+        m = _HEAD.match(raw)
+        if m is None:
+            return None
         data = rec.data
-        if not raw.startswith(b'{"@type":"'):
-            return None
-        cls = data.get("@class")
-        cls_bytes = _CLASS_BYTES.get(cls)
-        if cls_bytes is None:
-            cls_bytes = _CLASS_BYTES[cls] = (b',"@class":' + orjson.dumps(cls)) if "@class" in data else b""
-        head = b'{"@type":"' + data["@type"].encode() + b'","@rid":"' + data["@rid"].encode() + \
-            b'","@version":' + str(data.get("@version")).encode() + cls_bytes
-        if not raw.startswith(head):
-            return None
-        for k in data:
-            if k[:1] == "@" and k not in _META:
+        # The head holds the first of each key and the data the last: any other "@" key,
+        # a repeated one or a nested document shows in a cheap count.
+        if raw.count(b'"@') != (4 if m.group(3) else 3) + ("@fieldTypes" in data):
+            # Embedded documents, an "@" key of its own, or a key given twice (the data
+            # holds the last value, the head the first): compare what matters.
+            for k in data:
+                if k[:1] == "@" and k not in _META:
+                    return None
+            if m.group(1).decode() != data.get("@rid") or int(m.group(2)) != data.get("@version"):
                 return None
-        rest = raw[len(head):]
-        if rest[:1] == b"}":
-            return b"{}"
-        if rest[:1] != b"," or b"NaN" in rest or b"Infinity" in rest:
+        if m.group(3) is None and "@class" in data:
             return None
-        return b"{" + rest[1:]
+        end = m.end()
+        nxt = raw[end:end + 1]
+        if nxt == b"}":
+            return b"{}"
+        if nxt != b",":
+            return None
+        return b"{" + raw[end + 1:]
 
-    def _rewriter(self, src: int, index: int, pending: list[Any]) -> Callable[[str], str | None]:
+    def _make_rewriter(self, pending: list[Any]) -> Callable[[str], str | None]:
+        """The link rewriter for the whole load; ``self._source`` names the record being visited."""
         imp = self.imp
         cmap = imp.cluster_map
         mapped = imp.record_mapped
         migrate = imp.o.migrateLinks
-        linked_add = self.linked.add
+        linked = self._linked_keys
         scratch = imp.scratch
+        source = self._source
 
         def rewrite(text: str) -> str | None:
             old = rid_key(text)
@@ -366,9 +482,9 @@ class RecordLoader:
             cid = old >> POSITION_BITS
             if cid in mapped:
                 new = scratch.lookup(old) if scratch is not None else None
-                pending.append((src, index, old, new))
+                pending.append((source[0], source[1], old, new))
                 return text if new is None or not migrate else key_text(new)
-            linked_add(old)
+            linked.append(old)
             target = cmap.get(cid)
             if target is None or target == cid or not migrate:
                 return text

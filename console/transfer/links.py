@@ -32,13 +32,14 @@ def may_hold_links(obj: dict[str, Any], raw: bytes | None = None,
 
 
 _LETTERS_CACHE: dict[str, dict[str, str]] = {}
+_NO_LETTERS: dict[str, str] = {}
 
 
-def _letters(obj: dict[str, Any]) -> dict[str, str]:
-    """Field -> letter of a document's @fieldTypes (a fresh dict; parses are cached)."""
+def letters(obj: dict[str, Any]) -> dict[str, str]:
+    """Field -> letter of a document's @fieldTypes (cached parses: do not modify)."""
     ft = obj.get("@fieldTypes")
     if type(ft) is not str or not ft:
-        return {}
+        return _NO_LETTERS
     parsed = _LETTERS_CACHE.get(ft)
     if parsed is None:
         parsed = {}
@@ -49,7 +50,7 @@ def _letters(obj: dict[str, Any]) -> dict[str, str]:
         if len(_LETTERS_CACHE) > 4096:
             _LETTERS_CACHE.clear()
         _LETTERS_CACHE[ft] = parsed
-    return dict(parsed)
+    return parsed
 
 
 def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = None,
@@ -62,11 +63,10 @@ def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = No
     documents (the caller knows there are none).
     """
     changed = False
-    letters = _letters(obj)
+    found = letters(obj)
     if declared:
-        for name, letter in declared.items():
-            letters.setdefault(name, letter)
-    for name, letter in letters.items():
+        found = {**declared, **found}
+    for name, letter in found.items():
         if letter in LINK_LETTERS:
             value = obj.get(name)
             if value is not None:
@@ -76,11 +76,48 @@ def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = No
                     changed = True
     if nested:
         for name, value in obj.items():
-            if name[:1] == "@" or letters.get(name) in LINK_LETTERS:
+            if name[:1] == "@" or found.get(name) in LINK_LETTERS:
                 continue
             if isinstance(value, (dict, list)) and _visit_nested(value, fn):
                 changed = True
     return changed
+
+
+def link_fields(field_types: Any, declared: dict[str, str] | None = None) -> tuple[tuple[str, str], ...]:
+    """The (field, letter) pairs holding links in a document with this ``@fieldTypes``
+    and no embedded documents (``declared``: letters the schema gives link properties)."""
+    found = letters({"@fieldTypes": field_types})
+    if declared:
+        found = {**declared, **found}
+    return tuple((name, letter) for name, letter in found.items() if letter in LINK_LETTERS)
+
+
+def rewrite_fields(obj: dict[str, Any], fields: tuple[tuple[str, str], ...], fn: Rewrite) -> bool:
+    """Rewrite the links of the given top-level fields in place; True when something changed."""
+    changed = False
+    for name, letter in fields:
+        value = obj.get(name)
+        if value is not None:
+            new, ch = _rewrite_value(value, letter, fn)
+            if ch:
+                obj[name] = new
+                changed = True
+    return changed
+
+
+def gather_fields(obj: dict[str, Any], fields: tuple[tuple[str, str], ...], out: list[Any]) -> None:
+    """Append the link values of the given top-level fields to ``out`` (non-strings included)."""
+    for name, letter in fields:
+        value = obj.get(name)
+        if value is None:
+            continue
+        if letter == "x":
+            out.append(value)
+        elif letter == "m":
+            if type(value) is dict:
+                out.extend(value.values())
+        elif type(value) is list:
+            out.extend(value)
 
 
 def _rewrite_value(value: Any, letter: str, fn: Rewrite) -> tuple[Any, bool]:

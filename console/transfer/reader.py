@@ -72,6 +72,7 @@ class RawRecord(NamedTuple):
     column: int              #: 1-based column (in bytes) of its ``{``
     data: dict[str, Any]     #: the record, keys in file order
     raw: bytes               #: the record's exact bytes
+    strict: bool             #: ``raw`` is strict JSON (no NaN, no number orjson refuses)
 
 
 SECTION_ORDER = ("info", "clusters", "schema", "records", "brokenRids", "indexes",
@@ -297,7 +298,7 @@ class ExportReader(JsonStream):
                         nl_rel, ls_rel = self._nl_next - base, self._line_start - base - 1
                     else:
                         column = i - ls_rel
-                    out.append(new(RawRecord, (index, base + i, line, column, data, raw)))
+                    out.append(new(RawRecord, (index, base + i, line, column, data, raw, True)))
                     index += 1
                     i = nxt
                     if base + i >= hold:
@@ -319,10 +320,11 @@ class ExportReader(JsonStream):
                     self._fail(i, "expected a record (a JSON object), found " + show_byte(c))
                 data, pos, end = self._value(i, "a record", _TAG)
                 raw = self._buf[pos:end]
+                strict = _strict(raw)
                 if self.exact_decimals and b"=c" in raw and _has_decimal(raw):
                     data = _decimal_loads(raw, data)
                 line, column = self._locate(pos)
-                yield (new(RawRecord, (index, self._base + pos, line, column, data, raw)),)
+                yield (new(RawRecord, (index, self._base + pos, line, column, data, raw, strict)),)
                 index += 1
                 i, c, commas = self._skip_seps(end)
                 if c == 0x5D:
@@ -376,7 +378,7 @@ class ExportReader(JsonStream):
             lines = repeat(line)
             columns = map((column - start).__add__, offsets)
         run = map(tuple.__new__, repeat(RawRecord),
-                  zip(count(index), offsets, lines, columns, datas, raws))
+                  zip(count(index), offsets, lines, columns, datas, raws, repeat(True)))
         return run, len(raws), j + gap
 
     def _decimal_hint(self, pos: int, w: int) -> bool:
@@ -394,6 +396,15 @@ class ExportReader(JsonStream):
                 return False
             self._dec_at = base + q
         return q < w - 1 and _has_decimal(buf[pos:w])
+
+
+def _strict(raw: bytes) -> bool:
+    """Whether orjson reads ``raw`` (the reader also accepts NaN, Infinity, huge numbers)."""
+    try:
+        orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False
+    return True
 
 
 def _has_decimal(raw: bytes) -> bool:
