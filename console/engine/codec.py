@@ -189,10 +189,19 @@ def loads(raw: bytes | str) -> Any:
     return _loads_decimals(data)
 
 
-_NUMBER = rb"(-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?)"
+NUMBER = rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"
+_NUMBER_AT = re.compile(NUMBER)
 
 
-_NUMBER_AT = re.compile(_NUMBER)
+def number_after(data: bytes, key: bytes) -> bytes | None:
+    """The JSON number written after ``key`` (``b'"amount":'``), or None unless the key
+    occurs exactly once. A key cannot occur inside a JSON string (its quotes would be
+    escaped), so in a body without nested objects the one occurrence is the field."""
+    at = data.find(key)
+    if at < 0 or data.find(key, at + 1) >= 0:
+        return None
+    m = _NUMBER_AT.match(data, at + len(key))
+    return None if m is None else m.group()
 
 
 def _loads_decimals(data: bytes) -> Any:
@@ -212,14 +221,10 @@ def _loads_decimals(data: bytes) -> Any:
         name, _, letter = part.rpartition("=")
         if letter != "c" or type(obj.get(name)) not in (int, float):
             continue
-        key = orjson.dumps(name) + b":"
-        at = data.find(key)
-        if at < 0 or data.find(key, at + 1) >= 0:
+        text = number_after(data, orjson.dumps(name) + b":")
+        if text is None:
             return json.loads(data, parse_float=Decimal)
-        m = _NUMBER_AT.match(data, at + len(key))
-        if m is None:
-            return json.loads(data, parse_float=Decimal)
-        obj[name] = Decimal(m.group(1).decode())
+        obj[name] = Decimal(text.decode())
     return obj
 
 

@@ -21,8 +21,8 @@ import orjson
 
 from console.engine import validation
 from console.engine.codec import (
-    _DECODERS, _NATIVE, _NESTED, _decode_plain, date_to_ms, datetime_to_ms, decimal_text, decode_body,
-    decode_fields, ms_to_date, ms_to_datetime,
+    _DECODERS, _NATIVE, _NESTED, NUMBER, _decode_plain, date_to_ms, datetime_to_ms, decimal_text,
+    decode_body, decode_fields, ms_to_date, ms_to_datetime, number_after,
 )
 from console.engine.document import Document
 from console.engine.rid import POSITION_BITS, POSITION_MASK, RID
@@ -195,7 +195,6 @@ _BINARY, _BYTE, _DATETIME, _DATE, _ANY = OType.BINARY, OType.BYTE, OType.DATETIM
 _KEEP: dict[OType, type] = {
     OType.LONG: int, OType.SHORT: int, OType.DOUBLE: float, OType.FLOAT: float, OType.DECIMAL: Decimal,
 }
-_NUMBER_AT = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
 _loads = orjson.loads
 
 
@@ -226,7 +225,7 @@ class _Layout:
         for n, t in self.types.items():
             if t is OType.DECIMAL:
                 key = orjson.dumps(n) + b":"
-                self.decimals.append((n, key, re.compile(re.escape(key) + b"(" + _NUMBER_AT.pattern + b")")))
+                self.decimals.append((n, key, re.compile(re.escape(key) + b"(" + NUMBER + b")")))
         self.shapes: dict[tuple[tuple[str, ...], tuple[type, ...]], Any] = {}
 
 
@@ -342,14 +341,12 @@ def _exact_decimals(obj: dict[str, Any], data: bytes, decimals: list[tuple[str, 
             continue
         if flat:
             m = pattern.search(data)
+            text = None if m is None else m.group(1)
         else:
-            at = data.find(key)
-            if at < 0 or data.find(key, at + 1) >= 0:
-                return False
-            m = _NUMBER_AT.match(data, at + len(key))
-        if m is None:
+            text = number_after(data, key)
+        if text is None:
             return False
-        obj[name] = Decimal(m.group(m.lastindex or 0).decode())
+        obj[name] = Decimal(text.decode())
     return True
 
 

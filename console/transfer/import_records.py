@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Callable, Iterable
 import orjson
 
 from console.engine.codec import loads as exact_loads
+from console.engine.codec import number_after
 from console.engine.rid import MAX_CLUSTER_ID, POSITION_BITS, POSITION_MASK
 from console.engine.schema_ops import NAME_RE
 from console.transfer import faults, links
@@ -54,22 +55,15 @@ def key_text(key: int) -> str:
     return f"#{key >> POSITION_BITS}:{key & POSITION_MASK}"
 
 
-_NUMBER = re.compile(rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?")
-
-
 def exact_numbers(raw: bytes, names: Iterable[str]) -> dict[str, bytes] | None:
     """The number text of each top-level field ``name`` of a record without embedded
     documents, or None when some key is not found exactly once."""
     out: dict[str, bytes] = {}
     for name in names:
-        key = orjson.dumps(name) + b":"
-        at = raw.find(key)
-        if at < 0 or raw.find(key, at + 1) >= 0:
+        text = number_after(raw, orjson.dumps(name) + b":")
+        if text is None:
             return None
-        m = _NUMBER.match(raw, at + len(key))
-        if m is None:
-            return None
-        out[name] = m.group()
+        out[name] = text
     return out
 
 

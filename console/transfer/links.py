@@ -62,18 +62,10 @@ def visit(obj: dict[str, Any], fn: Rewrite, declared: dict[str, str] | None = No
     non-empty LINKMAP). ``nested=False`` skips the walk into embedded
     documents (the caller knows there are none).
     """
-    changed = False
     found = letters(obj)
     if declared:
         found = {**declared, **found}
-    for name, letter in found.items():
-        if letter in LINK_LETTERS:
-            value = obj.get(name)
-            if value is not None:
-                new, ch = _rewrite_value(value, letter, fn)
-                if ch:
-                    obj[name] = new
-                    changed = True
+    changed = rewrite_fields(obj, tuple((n, letter) for n, letter in found.items() if letter in LINK_LETTERS), fn)
     if nested:
         for name, value in obj.items():
             if name[:1] == "@" or found.get(name) in LINK_LETTERS:
