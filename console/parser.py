@@ -176,7 +176,7 @@ def _too_deep(root: Any) -> bool:
         if isinstance(item, Node):
             if depth > MAX_DEPTH:
                 return True
-            stack.extend((getattr(item, name), depth + 1) for name in item.__dataclass_fields__)
+            stack.extend((getattr(item, name), depth + 1) for name in item.__node_fields__)
         elif isinstance(item, tuple):
             stack.extend((x, depth) for x in item)
     return False

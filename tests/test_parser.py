@@ -161,7 +161,7 @@ def test_positional_parameters_are_numbered_in_text_order():
         if isinstance(node, A.Param):
             params.append(node)
         elif isinstance(node, (A.Node,)):
-            for name in node.__dataclass_fields__:
+            for name in node.__node_fields__:
                 walk(getattr(node, name))
         elif isinstance(node, tuple):
             for item in node:

@@ -120,6 +120,18 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
             yield self
 
     # -- transactions --------------------------------------------------------
+    @contextlib.contextmanager
+    def cache_limit(self, kib: int = 8192) -> Iterator[None]:
+        """Hold SQLite's page cache to ``kib`` KiB meanwhile: whole-database reads and
+        loads (export, import) gain nothing from more, and memory then stays flat."""
+        conn = self.conn
+        old = conn.execute("PRAGMA cache_size").fetchone()[0]
+        conn.execute(f"PRAGMA cache_size=-{int(kib)}")
+        try:
+            yield
+        finally:
+            conn.execute(f"PRAGMA cache_size={int(old)}")
+
     def begin(self) -> None:
         self._storage.begin()
         self._refresh_schema()

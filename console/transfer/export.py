@@ -9,6 +9,7 @@ serves embedded and remote databases alike.
 from __future__ import annotations
 
 import base64
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -210,8 +211,9 @@ def export_database(db: Database, target: Path, options: ExportOptions, *, say: 
     except OSError as exc:
         raise ExportError(f"cannot write '{target}': {exc.strerror or exc}") from None
     records = 0
+    limit = getattr(db, "cache_limit", None)
     try:
-        with db.snapshot():
+        with db.snapshot(), (limit() if limit is not None else contextlib.nullcontext()):
             schema = db.schema
             say(f"Started export of database '{db.name}' to {target}...")
             w = writer.write

@@ -86,7 +86,7 @@ class Importer:
         self.scratch = Scratch()
         try:
             self.say(f"Importing database {self.path}...")
-            with db._write():
+            with db._write(), db.cache_limit():
                 self._run(reader)
         except KeyboardInterrupt:
             raise Cancelled("import cancelled; the database is unchanged") from None

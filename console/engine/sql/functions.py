@@ -66,7 +66,7 @@ def find_aggregates(expr: ast.Node | None) -> list[ast.FunctionCall]:
         if isinstance(node, (ast.Subquery, ast.Statement)):
             return
         if isinstance(node, ast.Node):
-            for name in node.__dataclass_fields__:  # type: ignore[attr-defined]
+            for name in node.__node_fields__:  # type: ignore[attr-defined]
                 walk(getattr(node, name))
         elif isinstance(node, tuple):
             for x in node:
