@@ -399,7 +399,15 @@ class RecordLoader:
                     links.gather_fields(data, plan, self._link_texts)
                 else:
                     self._source[0], self._source[1] = new_key, rec.index
+                    before = [data.get(name) for name, _ in plan]
                     changed = links.rewrite_fields(data, plan, self._rewrite)
+                    if changed:  # usually the new link texts can be put in the file's bytes
+                        body = self._slice(rec)
+                        if body is not None:
+                            body = links.patch_fields(body, plan, before, data)
+                            if body is not None:
+                                self.rewritten += 1
+                                return body
         if not changed:
             body = self._slice(rec)
             if body is not None:

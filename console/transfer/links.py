@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from typing import Any, Callable
 
+import orjson
+
 LINK_LETTERS = frozenset("xzngm")
 _MARKERS = ("=x", "=z", "=n", "=g", "=m")
 
@@ -95,6 +97,28 @@ def rewrite_fields(obj: dict[str, Any], fields: tuple[tuple[str, str], ...], fn:
                 obj[name] = new
                 changed = True
     return changed
+
+
+def patch_fields(body: bytes, fields: tuple[tuple[str, str], ...], before: list[Any],
+                 obj: dict[str, Any]) -> bytes | None:
+    """``body`` (a document's JSON without embedded documents) with the values of
+    ``fields`` that changed from ``before`` replaced by those of ``obj``: only the
+    link values are touched, every other byte stays as written. None when a value
+    is not where and as expected (the caller then encodes the whole document)."""
+    for (name, _), old in zip(fields, before):
+        new = obj.get(name)
+        if new is old:
+            continue
+        key = orjson.dumps(name) + b":"
+        at = body.find(key)
+        if at < 0 or body.find(key, at + 1) >= 0:
+            return None
+        start = at + len(key)
+        old_text = orjson.dumps(old)
+        if not body.startswith(old_text, start):
+            return None
+        body = body[:start] + orjson.dumps(new) + body[start + len(old_text):]
+    return body
 
 
 def gather_fields(obj: dict[str, Any], fields: tuple[tuple[str, str], ...], out: list[Any]) -> None:

@@ -127,6 +127,36 @@ def test_import_without_preserved_ids_rewrites_every_link(db, tmp_path):
     target.close()
 
 
+def test_moved_import_rewrites_link_values_and_no_other_byte(db, tmp_path):
+    db.create_class("Doc")
+    for name, t in (("amount", "DECIMAL"), ("note", "STRING"), ("ref", "LINK"), ("refs", "LINKLIST"),
+                    ("rmap", "LINKMAP"), ("n", "INTEGER")):
+        db.create_property("Doc", name, t)
+    a = db.insert("Doc", {"amount": Decimal("1.50"), "n": 0})
+    # "note" holds the text of a RID without being a link: it must not change.
+    b = db.insert("Doc", {"amount": Decimal("2.000"), "note": str(a.rid), "ref": a.rid, "refs": [a.rid, a.rid],
+                          "rmap": {"k": a.rid}, "n": 1})
+    path = export(db, tmp_path / "x.json.gz")
+    target = fresh(tmp_path, "moved")
+    for i in range(3):
+        target.create_cluster(f"spacer{i}")
+    summary = import_(target, path, preserveClusterIDs=False)
+    assert summary.links_rewritten == 1
+    copies = {d["n"]: d for d in target.browse_class("Doc")}
+    new_a = copies[0].rid
+    assert new_a != a.rid
+    copy_b = copies[1]
+    assert copy_b["ref"] == new_a and copy_b["refs"] == [new_a, new_a] and copy_b["rmap"] == {"k": new_a}
+    assert copy_b["note"] == str(a.rid)
+    assert str(copies[0]["amount"]) == "1.50" and str(copy_b["amount"]) == "2.000"
+    original = db.raw_record(b.rid)[4]
+    stored = target.raw_record(copy_b.rid)[4]
+    assert stored == original.replace(f'"ref":"{a.rid}"'.encode(), f'"ref":"{new_a}"'.encode()).replace(
+        f'["{a.rid}","{a.rid}"]'.encode(), f'["{new_a}","{new_a}"]'.encode()).replace(
+        f'{{"k":"{a.rid}"}}'.encode(), f'{{"k":"{new_a}"}}'.encode())
+    target.close()
+
+
 def test_imported_values_equal_the_originals(db, tmp_path):
     build_sample(db)
     path = export(db, tmp_path / "x.json.gz")
