@@ -118,15 +118,6 @@ class Bits:
         p = key & POSITION_MASK
         return m is not None and (p >> 3) < len(m) and bool(m[p >> 3] & (1 << (p & 7)))
 
-    def keys(self) -> Iterable[int]:
-        for c, m in self.maps.items():
-            base = c << POSITION_BITS
-            for byte, value in enumerate(m):
-                if value:
-                    for bit in range(8):
-                        if value & (1 << bit):
-                            yield base | (byte << 3 | bit)
-
 
 class _Writer:
     """Runs executemany batches in a second thread on the importer's connection."""
@@ -510,10 +501,16 @@ class RecordLoader:
     def missing_targets(self) -> list[int]:
         """Linked RIDs (of position-keeping clusters) that were not in the file."""
         out = []
-        seen = self.seen
-        for key in self.linked.keys():
-            if not seen.has(key):
-                out.append(key)
+        for c, linked in self.linked.maps.items():
+            seen = self.seen.maps.get(c, b"")
+            # Whole bitmaps at once: only bits set in ``linked`` and clear in ``seen`` matter.
+            n = len(linked)
+            missing = int.from_bytes(linked, "little") & ~int.from_bytes(seen[:n].ljust(n, b"\0"), "little")
+            base = c << POSITION_BITS
+            while missing:
+                low = missing & -missing
+                out.append(base | (low.bit_length() - 1))
+                missing ^= low
         return out
 
     def find_source(self, target: int) -> str:
