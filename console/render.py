@@ -16,7 +16,7 @@ import os
 import sys
 import time
 from decimal import Decimal
-from typing import Any, Iterable, Iterator, Sequence, TextIO
+from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 
 from console.engine.codec import decimal_text, encode_embedded, encode_fields
 from console.engine.document import Blob, Document
@@ -380,11 +380,16 @@ class Renderer:
 
     # -- progress --------------------------------------------------------------------------
     @contextlib.contextmanager
-    def progress(self, description: str, total: int | None, unit: str = "records") -> Iterator[Any]:
-        """A progress bar (records/s and ETA) on a terminal; a no-op elsewhere."""
+    def progress(self, description: str, total: int | None | Callable[[], int | None],
+                 unit: str = "records") -> Iterator[Any]:
+        """A progress bar (records/s and ETA) on a terminal; a no-op elsewhere.
+
+        ``total`` may be a function, called only when the bar is shown."""
         if not (self.is_terminal() and self.fmt == "table" and self.settings.progress and self.color):
             yield _NoProgress()
             return
+        if callable(total):
+            total = total()
         from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
                                    TimeRemainingColumn)
 

@@ -40,11 +40,12 @@ def run_export(session: Session, stmt: ast.ExportDatabase) -> None:
     target = export_file_name(stmt.path)
     r = session.renderer
     r.message(f"Exporting current database to: database {target} in GZipped JSON format ...", level=2)
-    total = None
-    try:
-        total = sum(db.count_cluster(c.id) for c in db.schema.clusters)
-    except Exception:
-        total = None
+    def total() -> int | None:  # counting reads every page: only done when a bar is shown
+        try:
+            return sum(db.count_cluster(c.id) for c in db.schema.clusters)
+        except Exception:  # a count is only for the bar: never fail the export over it
+            return None
+
     with r.progress("Exporting", total) as bar:
         summary = export_database(db, target, options, say=_say(session), progress=bar)
     rate = summary.records / summary.seconds if summary.seconds > 0 else 0
@@ -107,4 +108,10 @@ def run_restore(session: Session, stmt: ast.RestoreDatabase) -> None:
 def run_check(session: Session, options: Any, fix: bool) -> None:
     from console.transfer.check import run_check_command
 
+    db = getattr(session, "db", None)
+    if db is not None and getattr(db, "kind", "embedded") != "embedded":
+        from console.remote.check import run_remote_check
+
+        run_remote_check(session, options, fix)
+        return
     run_check_command(session, options, fix)
