@@ -376,7 +376,10 @@ class RecordLoader:
         data = rec.data
         raw = rec.raw
         ft = data.get("@fieldTypes")
-        nested = raw.count(b'"@type"') > 1
+        # The usual record has only its own meta keys: "@type", "@rid", "@version" and
+        # maybe "@class" and "@fieldTypes"; one count settles it (see _slice).
+        plain = raw.count(b'"@') == 3 + ("@class" in data) + (ft is not None)
+        nested = not plain and raw.count(b'"@type"') > 1
         changed = False
         if nested:
             self._source[0], self._source[1] = new_key, rec.index
@@ -393,14 +396,14 @@ class RecordLoader:
                     before = [data.get(name) for name, _ in plan]
                     changed = links.rewrite_fields(data, plan, self._rewrite)
                     if changed:  # usually the new link texts can be put in the file's bytes
-                        body = self._slice(rec)
+                        body = self._slice(rec, plain)
                         if body is not None:
                             body = links.patch_fields(body, plan, before, data)
                             if body is not None:
                                 self.rewritten += 1
                                 return body
         if not changed:
-            body = self._slice(rec)
+            body = self._slice(rec, plain)
             if body is not None:
                 return body
         else:
@@ -429,8 +432,11 @@ class RecordLoader:
         return exact
 
     @staticmethod
-    def _slice(rec: RawRecord) -> bytes | None:
-        """The record's own bytes minus its leading meta fields (the usual layout)."""
+    def _slice(rec: RawRecord, plain: bool) -> bytes | None:
+        """The record's own bytes minus its leading meta fields (the usual layout).
+
+        ``plain``: the record holds as many ``"@`` as it has meta keys of its own.
+        """
         raw = rec.raw
         if not rec.strict:
             return None  # NaN, Infinity or huge numbers: re-encoded by the general path
@@ -439,8 +445,8 @@ class RecordLoader:
             return None
         data = rec.data
         # The head holds the first of each key and the data the last: any other "@" key,
-        # a repeated one or a nested document shows in a cheap count.
-        if raw.count(b'"@') != (4 if m.group(3) else 3) + ("@fieldTypes" in data):
+        # a repeated one or a nested document shows in that count.
+        if not plain:
             # Embedded documents, an "@" key of its own, or a key given twice (the data
             # holds the last value, the head the first): compare what matters.
             for k in data:
