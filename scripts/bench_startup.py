@@ -56,7 +56,7 @@ def completion(samples: int) -> dict[str, float]:
     from prompt_toolkit.completion import CompleteEvent
     from prompt_toolkit.document import Document
 
-    from console.repl.completion import OrientCompleter, SchemaCache
+    from console.repl.completer import OrientCompleter, SchemaCache
 
     cache = SchemaCache()
     classes = {f"Class{i:04d}": [f"prop{i:04d}_{j:02d}" for j in range(20)] for i in range(2000)}
