@@ -336,6 +336,12 @@ def run_check_command(session: Any, options: Any, fix: bool) -> None:
         else:
             raise OrientError(f"unknown option '-{name.lstrip('-')}' for CHECK DATABASE (valid options: -fix)")
     db = session.require_db()
+    remote = getattr(db, "kind", "embedded") != "embedded"
+    if remote:
+        from console.remote.check import REPAIR_REFUSED, check_remote
+
+        if fix:
+            raise OrientError(REPAIR_REFUSED)
     r = session.renderer
     verbose = session.settings.verbose
 
@@ -343,12 +349,19 @@ def run_check_command(session: Any, options: Any, fix: bool) -> None:
         if verbose >= 2 or text.startswith("- "):
             r.message(text, level=1 if text.startswith("- ") else 2)
 
-    report = check_database(db, fix=fix, say=say)
+    report = check_remote(db, say=say) if remote else check_database(db, fix=fix, say=say)
     kinds = {"dangling-link": "dangling links", "edge": "broken edges", "bag": "link-bag mismatches",
              "index": "stale indexes", "cluster": "records in a wrong cluster"}
     totals = ", ".join(f"{report.count(k)} {label}" for k, label in kinds.items())
     r.message(f"Checked {report.records} records, {report.links} links, {report.edges} edges, "
               f"{report.indexes} indexes: {len(report.problems)} problem(s) ({totals}).", level=1)
+    if remote:
+        r.message("Remote database: indexes were checked by entry count only, not entry by entry; "
+                  "REPAIR is not available remotely.", level=1)
+        if report.problems:
+            raise OrientError(f"CHECK DATABASE found {len(report.problems)} problem(s); "
+                              "REPAIR DATABASE is not available on remote databases")
+        return
     if fix:
         session.notify_schema_changed()
         after = check_database(db, fix=False)

@@ -55,24 +55,23 @@ def run_export(session: Session, stmt: ast.ExportDatabase) -> None:
 
 
 def run_import(session: Session, stmt: ast.ImportDatabase) -> None:
-    from console.transfer.importer import import_database
+    from console.errors import OrientError
 
     db = session.require_db()
-    if getattr(db, "kind", "embedded") != "embedded":
-        from console.remote.transfer import import_remote
-
-        import_remote(session, stmt)
-        return
     if db.in_transaction:
-        from console.errors import OrientError
-
         raise OrientError("IMPORT DATABASE cannot run inside a transaction: COMMIT or ROLLBACK first")
+    if getattr(db, "kind", "embedded") == "embedded":
+        from console.transfer.importer import import_database as run
+    else:
+        from console.remote.transfer import import_into_remote as run
     options = parse_options(ImportOptions, stmt.options, "IMPORT DATABASE")
     path = Path(stmt.path.strip().strip("'\"")).expanduser()
     r = session.renderer
-    with r.progress("Importing", None) as bar:
-        summary = import_database(db, path, options, say=_say(session), progress=bar)
-    session.notify_schema_changed()
+    try:
+        with r.progress("Importing", None) as bar:
+            summary = run(db, path, options, say=_say(session), progress=bar)
+    finally:
+        session.notify_schema_changed()
     for w in summary.warnings:
         r.warning(f"warning: {w}")
     rate = summary.records / summary.seconds if summary.seconds > 0 else 0
@@ -108,10 +107,6 @@ def run_restore(session: Session, stmt: ast.RestoreDatabase) -> None:
 def run_check(session: Session, options: Any, fix: bool) -> None:
     from console.transfer.check import run_check_command
 
-    db = getattr(session, "db", None)
-    if db is not None and getattr(db, "kind", "embedded") != "embedded":
-        from console.remote.check import run_remote_check
-
-        run_remote_check(session, options, fix)
-        return
     run_check_command(session, options, fix)
+
+

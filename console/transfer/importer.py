@@ -649,12 +649,17 @@ class Importer:
 def import_database(db: Any, path: Path, options: ImportOptions, *, say: Say = lambda s: None,
                     progress: Any = None) -> ImportSummary:
     """Import an export file into ``db``; all or nothing."""
+    return Importer(db, check_import_path(path), options, say=say, progress=progress).run()
+
+
+def check_import_path(path: Path | str) -> Path:
+    """``path`` as a Path; a one-line error unless it names an existing file."""
     path = Path(path)
     if not path.exists():
         raise ImportFormatError(f"cannot read '{path}': no such file")
     if path.is_dir():
         raise ImportFormatError(f"cannot read '{path}': it is a directory")
-    return Importer(db, path, options, say=say, progress=progress).run()
+    return path
 
 
-__all__ = ["import_database", "Importer", "ImportSummary", "RID_RE", "Document", "IndexField", "OrientError"]
+__all__ = ["import_database", "check_import_path", "Importer", "ImportSummary", "RID_RE", "Document", "IndexField", "OrientError"]
