@@ -468,37 +468,49 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
             encoder = encoder_for(schema, name) if name and not types else None
             batch: list[tuple[int, str | None, bytes]] = []
             ix_rows: dict[str, list[tuple[Any, ...]]] = {ix.name: [] for ix in indexes}
-            checked: set[int] = set()
-            next_pos: dict[int, int] = {}
-            pending: dict[int, int] = {}
-            for row in rows:
-                cid = self._pick_cluster(cls, cluster)
-                if cid not in checked:
-                    self._check_record(name, cid, CREATE)
-                    if schema.cluster(cid).blob:
-                        raise ValidationError(f"cluster '{schema.cluster(cid).name}' holds blobs, not documents")
-                    checked.add(cid)
-                    next_pos[cid] = conn.execute("SELECT next_pos FROM clusters WHERE id = ?", (cid,)).fetchone()[0]
-                    pending[cid] = 0
-                body = encoder.encode(row) if encoder is not None else None
-                if body is None:
-                    f, t = prepare(schema, name, row, types, None, class_of)
-                    if is_user:
-                        self._before_write(name, f)
-                    body = encode_body(f, t)
-                else:
-                    f = row
-                pos = next_pos[cid] + pending[cid]
-                pending[cid] += 1
-                key = (cid << POSITION_BITS) | pos
-                batch.append((key, name, body))
-                for ix in indexes:
-                    ix_rows[ix.name].extend(k + (key,) for k in indexing.index_keys(ix, f))
-                if len(batch) >= batch_size:
-                    total += self._flush(conn, batch, indexes, ix_rows)
+            nxt: dict[int, int] = {}     # cluster id -> its next free position
+            # Round-robin over the class's clusters is done here (the usual case); any
+            # other selection asks _pick_cluster for every row.
+            rr_ids = cls.cluster_ids if (cls is not None and cluster is None and not cls.abstract
+                                         and len(cls.cluster_ids) > 1
+                                         and cls.cluster_selection == "round-robin") else ()
+            rr = self._rr.get(name, 0) if rr_ids else 0
+            n_ids = len(rr_ids)
+            try:
+                for row in rows:
+                    if n_ids:
+                        cid = rr_ids[rr % n_ids]
+                        rr += 1
+                    else:
+                        cid = self._pick_cluster(cls, cluster)
+                    pos = nxt.get(cid)
+                    if pos is None:
+                        self._check_record(name, cid, CREATE)
+                        if schema.cluster(cid).blob:
+                            raise ValidationError(f"cluster '{schema.cluster(cid).name}' holds blobs, not documents")
+                        pos = conn.execute("SELECT next_pos FROM clusters WHERE id = ?",
+                                                        (cid,)).fetchone()[0]
+                    nxt[cid] = pos + 1
+                    body = encoder.encode(row) if encoder is not None else None
+                    if body is None:
+                        f, t = prepare(schema, name, row, types, None, class_of)
+                        if is_user:
+                            self._before_write(name, f)
+                        body = encode_body(f, t)
+                    else:
+                        f = row
+                    key = (cid << POSITION_BITS) | pos
+                    batch.append((key, name, body))
+                    for ix in indexes:
+                        ix_rows[ix.name].extend(k + (key,) for k in indexing.index_keys(ix, f))
+                    if len(batch) >= batch_size:
+                        total += self._flush(conn, batch, indexes, ix_rows)
+            finally:
+                if rr_ids:
+                    self._rr[name] = rr  # type: ignore[index]
             total += self._flush(conn, batch, indexes, ix_rows)
-            for cid, n in pending.items():
-                conn.execute("UPDATE clusters SET next_pos = ? WHERE id = ?", (next_pos[cid] + n, cid))
+            for cid, pos in nxt.items():
+                conn.execute("UPDATE clusters SET next_pos = ? WHERE id = ?", (pos, cid))
         return total
 
     @staticmethod
