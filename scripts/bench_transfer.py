@@ -133,25 +133,38 @@ def person_body(i: int, n: int, outs: list[int] | None, ins: list[int] | None) -
 
 # --- processes ----------------------------------------------------------------------------
 
-def run(cmd: list[str], env: dict[str, str] | None = None, user: str | None = None) -> tuple[float, int, str]:
-    """Run a child process; returns (seconds, peak RSS in KiB, standard output)."""
-    pre = None
-    if user is not None and os.geteuid() == 0:
-        pw = pwd.getpwnam(user)
+# A child's peak RSS counts what it held before exec, and a child forked (or vforked) by
+# this process starts out holding this process's pages: the peaks of our commands would
+# all read as this process's size. So each command runs under a small wrapper that
+# spawns it, waits for it and reports its time and peak RSS on stderr.
+_WRAPPER = r"""
+import os, pwd, subprocess, sys, time
+user = os.environ.pop("BENCH_RUN_AS", None)
+kw = {}
+if user:
+    pw = pwd.getpwnam(user)
+    kw = {"user": pw.pw_uid, "group": pw.pw_gid, "extra_groups": []}
+t0 = time.perf_counter()
+p = subprocess.Popen(sys.argv[1:], **kw)
+_, status, usage = os.wait4(p.pid, 0)
+code = os.waitstatus_to_exitcode(status)
+sys.stderr.write(f"\n@@bench {time.perf_counter() - t0} {usage.ru_maxrss}\n")
+sys.exit(code)
+"""
 
-        def pre() -> None:
-            os.setgid(pw.pw_gid)
-            os.setuid(pw.pw_uid)
-    t0 = time.perf_counter()
-    p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, preexec_fn=pre)
-    _, status, usage = os.wait4(p.pid, 0)
-    elapsed = time.perf_counter() - t0
-    out = p.stdout.read() if p.stdout else b""
-    err = p.stderr.read() if p.stderr else b""
-    p.returncode = os.waitstatus_to_exitcode(status)
+
+def run(cmd: list[str], env: dict[str, str] | None = None, user: str | None = None) -> tuple[float, int, str]:
+    """Run a command (as ``user`` when we are root); returns (seconds, its peak RSS in KiB,
+    its standard output)."""
+    env = dict(os.environ if env is None else env)
+    if user is not None and os.geteuid() == 0:
+        env["BENCH_RUN_AS"] = user
+    p = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, env=env, check=False)
+    out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     if p.returncode != 0:
-        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({p.returncode}): {err.decode()[-400:]} {out.decode()[-200:]}")
-    return elapsed, usage.ru_maxrss, out.decode(errors="replace")
+        raise RuntimeError(f"{' '.join(cmd[:3])} failed ({p.returncode}): {err[-400:]} {out[-200:]}")
+    marker = err.rsplit("@@bench ", 1)[1].split()
+    return float(marker[0]), int(marker[1]), out
 
 
 class Postgres:
