@@ -13,8 +13,8 @@ loopback only.
     .venv-dev/bin/python scripts/bench_remote.py --clients 50 --seconds 30
 
 Prints operations per second and latency percentiles per operation kind.
-``tests/remote/test_load.py`` runs the same code (short by default, the full
-50 x 30 s under ``-m slow``).
+``tests/remote/test_load.py`` runs the same code: 10 clients for 5 s, then
+the full 50 x 30 s (marked ``slow``, still part of the default suite).
 """
 
 from __future__ import annotations

@@ -16,6 +16,7 @@ import orjson
 from console.engine import indexing
 from console.engine.codec import encode_body
 from console.engine.document import Blob, Document, Record
+from console.engine.export_rows import export_rows
 from console.engine.graph import GraphOperations
 from console.engine.rid import POSITION_BITS, POSITION_MASK, RID, cluster_range
 from console.engine.schema import Cluster, IndexDef, Schema, SchemaClass
@@ -276,53 +277,19 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         yield from cur
 
     def export_records(self, cluster: int | str, include: set[str] | None = None,
-                       exclude: set[str] | None = None, batch: int = 4096) -> Iterator[list[bytes]]:
+                       exclude: set[str] | None = None, batch: int = 4096,
+                       span: tuple[int, int] | None = None) -> Iterator[list[bytes]]:
         """A cluster's records as export JSON (meta fields spliced before the stored body by
         SQLite itself), in position order, in batches; class names filtered case-insensitively.
 
-        Clusters holding blobs are served row by row (base64 is done in Python).
+        ``span`` limits the output to packed keys ``lo..hi`` of the cluster.
         Use inside ``snapshot()``.
         """
         cid = self._cluster_id(cluster)
         c = self._schema.cluster(cid)
         self._check("database.cluster", c.name, READ)
-        lo, hi = cluster_range(cid)
-        conn = self.conn
-        where = "rid BETWEEN ? AND ?"
-        args: list[Any] = [lo, hi]
-        if include is not None:
-            where += f" AND lower(cls) IN ({','.join('?' * len(include))})"
-            args.extend(sorted(include))
-        if exclude:
-            where += f" AND (cls IS NULL OR lower(cls) NOT IN ({','.join('?' * len(exclude))}))"
-            args.extend(sorted(exclude))
-        if conn.execute(f"SELECT 1 FROM records WHERE {where} AND kind = 1 LIMIT 1", args).fetchone():
-            import base64
-
-            rows = conn.execute(f"SELECT rid, ver, cls, kind, data FROM records WHERE {where} ORDER BY rid", args)
-            while True:
-                chunk = rows.fetchmany(batch)
-                if not chunk:
-                    return
-                out = []
-                for key, ver, cls, kind, data in chunk:
-                    head = f'{{"@type":"{"b" if kind else "d"}","@rid":"#{cid}:{key & POSITION_MASK}","@version":{ver}'
-                    if kind:
-                        out.append(head.encode() + b',"value":"' + base64.b64encode(data) + b'"}')
-                    else:
-                        cj = f',"@class":{orjson.dumps(cls).decode()}' if cls else ""
-                        out.append((head + cj).encode() + (b"," + data[1:] if len(data) > 2 else b"}"))
-                yield out
-        sql = (f"""SELECT CAST('{{"@type":"d","@rid":"#{cid}:' || (rid & {POSITION_MASK}) || '","@version":' || ver
-                   || CASE WHEN cls IS NULL THEN '' ELSE ',"@class":"' || cls || '"' END
-                   || CASE WHEN length(data) > 2 THEN ',' || substr(CAST(data AS TEXT), 2) ELSE '}}' END AS BLOB)
-                   FROM records WHERE {where} ORDER BY rid""")
-        rows = conn.execute(sql, args)
-        while True:
-            chunk = rows.fetchmany(batch)
-            if not chunk:
-                return
-            yield [r[0] for r in chunk]
+        lo, hi = span if span is not None else cluster_range(cid)
+        return export_rows(self.conn, cid, lo, hi, include, exclude, batch)
 
     def browse_cluster(self, cluster: int | str) -> Iterator[Record]:
         """Every record of a cluster in position order, from one snapshot."""

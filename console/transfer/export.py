@@ -20,11 +20,11 @@ import orjson
 
 from console import __version__
 from console.engine.interface import Database
-from console.engine.rid import POSITION_BITS, POSITION_MASK
+from console.engine.rid import POSITION_BITS, POSITION_MASK, cluster_range
 from console.engine.schema import IndexDef, Property, Schema, SchemaClass, sorted_classes
 from console.engine.security import READ
 from console.errors import Cancelled, OrientError
-from console.transfer import faults
+from console.transfer import export_split, faults
 from console.transfer.gzipio import AtomicWriter
 from console.transfer.options import ExportOptions
 
@@ -213,7 +213,10 @@ def export_database(db: Database, target: Path, options: ExportOptions, *, say: 
     records = 0
     limit = getattr(db, "cache_limit", None)
     try:
-        with db.snapshot(), (limit() if limit is not None else contextlib.nullcontext()):
+        with export_split.writers_gate(db) as gate, db.snapshot(), \
+                (limit() if limit is not None else contextlib.nullcontext()):
+            if not options.includeRecords:
+                gate.release()
             schema = db.schema
             say(f"Started export of database '{db.name}' to {target}...")
             w = writer.write
@@ -240,7 +243,7 @@ def export_database(db: Database, target: Path, options: ExportOptions, *, say: 
                 w(b"{" if first else b",")
                 first = False
                 w(b'"records":[')
-                records = _write_records(db, schema, clusters, options, w, say, progress, cancelled)
+                records = _write_records(db, clusters, options, writer, say, progress, cancelled, gate)
                 w(b'],"brokenRids":[]')
                 say(f"Done. Exported {records} of total {records} records. 0 records were detected as broken")
             n_indexes = 0
@@ -261,6 +264,8 @@ def export_database(db: Database, target: Path, options: ExportOptions, *, say: 
         writer.abort()
         if isinstance(exc, KeyboardInterrupt):
             raise Cancelled("export cancelled; no file was written") from None
+        if isinstance(exc, export_split.HelperFailed):
+            raise ExportError(str(exc)) from None
         if isinstance(exc, OSError):
             raise ExportError(f"cannot write '{target}': {exc.strerror or exc}") from None
         raise
@@ -283,33 +288,86 @@ def _selected_clusters(schema: Schema, options: ExportOptions) -> list[Any]:
     return out
 
 
-def _write_records(db: Database, schema: Schema, clusters: list[Any], options: ExportOptions,
-                   w: Callable[[bytes], None], say: Say, progress: Any,
-                   cancelled: Callable[[], bool] | None) -> int:
+def _write_records(db: Database, clusters: list[Any], options: ExportOptions, writer: AtomicWriter,
+                   say: Say, progress: Any, cancelled: Callable[[], bool] | None,
+                   gate: export_split.WritersGate) -> int:
     include = {n.lower() for n in options.includeClass} if options.includeClass else None
     exclude = {n.lower() for n in options.excludeClass} if options.excludeClass else set()
     # -includeSecurity is accepted for compatibility: OrientDB 3 reads it but exports every
     # cluster (OUser and ORole records included) whatever its value.
     sep = b",\n" if options.useLineFeedForRecords else b","
     lead = b"\n" if options.useLineFeedForRecords else b""
-    class_json_cache: dict[str | None, bytes] = {}
-    total = reported = 0
-    fast = getattr(db, "export_records", None)
-    for c in clusters:
-        n_cluster = 0
-        expected = db.count_cluster(c.id)
-        if fast is not None:
-            for batch in fast(c.id, include, exclude):
+    if getattr(db, "export_records", None) is not None:
+        return _write_spliced(db, clusters, include, exclude, (sep, lead), writer, say, progress, cancelled, gate)
+    gate.release()
+    return _write_decoded(db, clusters, include, exclude, (sep, lead), writer.write, say, progress, cancelled)
+
+
+def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclude: set[str],
+                   seps: tuple[bytes, bytes], writer: AtomicWriter, say: Say, progress: Any,
+                   cancelled: Callable[[], bool] | None, gate: export_split.WritersGate) -> int:
+    """Records spliced by SQLite; the second half by a helper process when the gate allows."""
+    sep, lead = seps
+    w = writer.write
+    counts = [db.count_cluster(c.id) for c in clusters]
+    expected = {c.id: n for c, n in zip(clusters, counts)}
+    mine: list[export_split.Segment] = [(c, *cluster_range(c.id)) for c in clusters]
+    helper: export_split.Helper | None = None
+    advance = progress.advance if progress is not None else None
+    try:
+        if gate.held and sum(counts) >= export_split.split_min():
+            mine, theirs = export_split.plan(db.conn, clusters, counts)
+            for c, _, _ in theirs:
+                db.check_permission("database.cluster", c.name, READ)
+            if theirs:
+                helper = export_split.start(db, theirs, include, exclude, writer.level, sep, writer.target.parent,
+                                            before=sum(counts) // 2)
+        gate.release()  # both snapshots are fixed: writers may go on
+        split = helper.segments[0][0].id if helper and mine and mine[-1][0].id == helper.segments[0][0].id else None
+        total = 0
+        done: dict[int, int] = {}
+        for c, lo, hi in mine:
+            n_cluster = 0
+            for batch in db.export_records(c.id, include, exclude, span=(lo, hi)):
                 w((sep if total else lead) + sep.join(batch))
                 total += len(batch)
                 n_cluster += len(batch)
                 faults.reached("export", total)
-                if progress is not None:
-                    progress.advance(len(batch))
+                if advance is not None:
+                    advance(len(batch))
+                if helper is not None:
+                    helper.poll(advance)
                 if cancelled is not None and cancelled():
                     raise KeyboardInterrupt
-            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected})")
-            continue
+            done[c.id] = n_cluster
+            if c.id != split:
+                say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected[c.id]})")
+        if helper is None:
+            return total
+        helper.wait(advance, cancelled)
+        if helper.exported:
+            w(sep if total else lead)
+            writer.append_member(open(os.dup(helper.output.fileno()), "rb"), helper.raw_bytes)
+        for c, _, _ in helper.segments:
+            n_cluster = helper.counts.get(c.id, 0) + done.get(c.id, 0)
+            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected[c.id]})")
+        return total + helper.exported
+    finally:
+        gate.release()
+        if helper is not None:
+            helper.stop()
+
+
+def _write_decoded(db: Database, clusters: list[Any], include: set[str] | None, exclude: set[str],
+                   seps: tuple[bytes, bytes], w: Callable[[bytes], None], say: Say, progress: Any,
+                   cancelled: Callable[[], bool] | None) -> int:
+    """Records read through ``raw_cluster`` (remote databases), meta fields spliced in Python."""
+    sep, lead = seps
+    class_json_cache: dict[str | None, bytes] = {}
+    total = reported = 0
+    for c in clusters:
+        n_cluster = 0
+        expected = db.count_cluster(c.id)
         prefix_rid = f'"@rid":"#{c.id}:'.encode()
         for key, version, cls, kind, data in db.raw_cluster(c.id):
             if include is not None and (cls or "").lower() not in include:

@@ -2,16 +2,19 @@
 
 Compression runs in a second thread (zlib and ISA-L release the GIL), so
 producing JSON and deflating it overlap. python-isal's fast deflate is used
-for levels 1-3 when installed; zlib otherwise.
+for levels 1-3 when installed; zlib otherwise. Data compressed elsewhere can
+be spliced in as a gzip member of its own (a gzip file may hold several,
+read back as one stream).
 """
 
 from __future__ import annotations
 
 import queue
+import shutil
 import threading
 import zlib
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 from console.transfer.atomic import AtomicFile
 
@@ -22,6 +25,13 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 CHUNK = 1 << 20
 _DONE = object()
+
+
+class _Member:
+    """Queue marker: end the current gzip member and copy ``source`` (already compressed) in."""
+
+    def __init__(self, source: BinaryIO) -> None:
+        self.source = source
 
 
 def compressor(level: int) -> Any:
@@ -74,6 +84,25 @@ class AtomicWriter:
         else:
             self._queue.put(chunk)
 
+    def append_member(self, source: BinaryIO, raw_bytes: int) -> None:
+        """Close the current gzip member and append ``source`` (which this closes), compressed
+        elsewhere with the same level (``raw_bytes`` before compression); later writes start
+        a new member."""
+        self._flush_buffer()
+        self.raw_bytes += raw_bytes
+        if self._error is not None:
+            raise self._error
+        if self._queue is None:
+            self._copy(source)
+        else:
+            self._queue.put(_Member(source))
+
+    def _copy(self, source: BinaryIO) -> None:
+        with source:
+            source.seek(0)
+            shutil.copyfileobj(source, self._file, CHUNK)
+            self.written += source.tell()
+
     # -- compressor thread -------------------------------------------------------------
     def _compress_loop(self) -> None:
         assert self._queue is not None and self.level is not None
@@ -81,11 +110,15 @@ class AtomicWriter:
         try:
             while True:
                 chunk = self._queue.get()
-                if chunk is _DONE:
+                if chunk is _DONE or isinstance(chunk, _Member):
                     tail = comp.flush()
                     self._file.write(tail)
                     self.written += len(tail)
-                    return
+                    if chunk is _DONE:
+                        return
+                    self._copy(chunk.source)
+                    comp = compressor(self.level)
+                    continue
                 out = comp.compress(chunk)
                 if out:
                     self._file.write(out)

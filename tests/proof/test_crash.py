@@ -8,6 +8,7 @@ exactly as if the machine had lost the process.
 from __future__ import annotations
 
 import signal
+import time
 from pathlib import Path
 
 import pytest
@@ -80,3 +81,50 @@ def test_crash_during_backup(big, tmp_path, point):
     assert _killed(r), (r.returncode, r.stderr)
     assert not target.exists()
     assert [p.name for p in tmp_path.iterdir() if "b.zip" in p.name] == []
+
+
+def _export_helpers() -> list[str]:
+    """Export helper processes still running."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        try:
+            if entry.name.isdigit() and b"console.transfer.export_split" in (entry / "cmdline").read_bytes() \
+                    and (entry / "stat").read_text().split(") ")[1][0] != "Z":
+                found.append(entry.name)
+        except OSError:
+            continue
+    return found
+
+
+def _no_helper_left() -> bool:
+    deadline = time.monotonic() + 10
+    while _export_helpers():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.05)
+    return True
+
+
+def _split_export(src: Path, tmp_path: Path, point: int):
+    return console("-c", f"connect plocal:{src} admin admin; export database {tmp_path / 'out.json.gz'}",
+                   cwd=tmp_path, env={"ORIENT_CRASH_AT": f"export:{point}", "ORIENT_EXPORT_SPLIT_MIN": "0"})
+
+
+# A two-process export (ORIENT_EXPORT_SPLIT_MIN=0): 52,006 records, the helper writes from 26,003 on.
+@pytest.mark.parametrize("point", [1024, 12288, 24576])
+def test_crash_of_the_console_during_a_two_process_export(big, tmp_path, point):
+    r = _split_export(big[0], tmp_path, point)
+    assert _killed(r), (r.returncode, r.stderr)
+    assert _no_helper_left()  # the helper sees its parent gone and stops
+    assert [p.name for p in tmp_path.iterdir() if "out.json" in p.name] == []
+
+
+@pytest.mark.parametrize("point", [30000, 40000, 50000])
+def test_crash_of_the_export_helper(big, tmp_path, point):
+    r = _split_export(big[0], tmp_path, point)
+    assert r.returncode == 1, (r.returncode, r.stderr)
+    assert "export helper process failed" in r.stderr
+    assert len(r.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in r.stderr
+    assert _no_helper_left()
+    assert [p.name for p in tmp_path.iterdir() if "out.json" in p.name] == []

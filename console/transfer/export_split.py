@@ -1,0 +1,263 @@
+"""EXPORT DATABASE on two cores: a helper process writes the second half of the records.
+
+Splicing records in SQLite takes most of an export's time and holds one core;
+a second thread gains nothing (the sqlite3 module and SQLite's allocator
+serialise it), a second process does. For a large ``plocal`` database the
+records (in export order) are cut in two halves: this process writes the first,
+a helper (``python -m console.transfer.export_split``) reads and compresses the
+second into an unnamed temporary file, appended as a gzip member of its own
+(a gzip file may hold several members, read back as one stream).
+
+Both read the same snapshot: writers are held off (``BEGIN IMMEDIATE`` on a
+third connection) from before this process starts its read transaction until
+the helper has started its own. A helper that finds its parent gone stops; a
+crash leaves nothing on disk (the temporary file has no name).
+
+``ORIENT_EXPORT_SPLIT_MIN`` sets how many records an export needs before it
+splits (default 200,000; a negative value never splits).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import select
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, BinaryIO, Callable, Iterator
+
+from console.engine.export_rows import export_rows
+from console.engine.rid import cluster_range
+
+SPLIT_MIN = 200_000
+_DB_FILE = "database.sqlite"
+
+
+class HelperFailed(Exception):
+    """The helper process stopped without finishing its half."""
+
+
+def split_min() -> int:
+    """Records an export needs before a helper is worth starting."""
+    try:
+        return int(os.environ.get("ORIENT_EXPORT_SPLIT_MIN", SPLIT_MIN))
+    except ValueError:
+        return SPLIT_MIN
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+class WritersGate:
+    """Holds other writers off while the snapshots of this process and the helper are taken."""
+
+    def __init__(self, conn: sqlite3.Connection | None) -> None:
+        self._conn = conn
+
+    @property
+    def held(self) -> bool:
+        return self._conn is not None
+
+    def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            conn.close()
+
+
+@contextlib.contextmanager
+def writers_gate(db: Any) -> Iterator[WritersGate]:
+    """A held gate when ``db`` may be exported in two processes, an empty one otherwise."""
+    conn = None
+    path = getattr(db, "path", None)
+    if (split_min() >= 0 and _cores() >= 2 and getattr(db, "export_records", None) is not None
+            and str(getattr(db, "url", "")).startswith("plocal:") and path is not None
+            and (Path(path) / _DB_FILE).is_file() and not db.in_transaction):
+        try:
+            conn = sqlite3.connect(str(Path(path) / _DB_FILE), timeout=0.5, isolation_level=None)
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:  # a writer is busy: export in one process, from one snapshot
+            if conn is not None:
+                conn.close()
+            conn = None
+    gate = WritersGate(conn)
+    try:
+        yield gate
+    finally:
+        gate.release()
+
+
+Segment = tuple[Any, int, int]  #: (cluster, lowest key, highest key)
+
+
+def plan(conn: sqlite3.Connection, clusters: list[Any], counts: list[int]) -> tuple[list[Segment], list[Segment]]:
+    """Cut the clusters (in export order) in two; the first half holds ``sum(counts) // 2`` records."""
+    whole = [(c, *cluster_range(c.id)) for c in clusters]
+    half = sum(counts) // 2
+    seen = 0
+    for i, n in enumerate(counts):
+        if seen + n > half:
+            c, lo, hi = whole[i]
+            keep = half - seen
+            if keep == 0:
+                return whole[:i], whole[i:]
+            row = conn.execute("SELECT rid FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid LIMIT 1 OFFSET ?",
+                               (lo, hi, keep)).fetchone()
+            return whole[:i] + [(c, lo, row[0] - 1)], [(c, row[0], hi)] + whole[i + 1:]
+        seen += n
+    return whole, []
+
+
+@dataclass
+class Helper:
+    """The running helper process and what it has reported."""
+
+    proc: subprocess.Popen[bytes]
+    output: BinaryIO
+    segments: list[Segment]
+    counts: dict[int, int] = field(default_factory=dict)
+    exported: int = 0
+    raw_bytes: int = 0
+    done: bool = False
+    _pending: bytes = b""
+
+    def poll(self, advance: Callable[[int], None] | None, timeout: float = 0.0) -> None:
+        """Read what the helper has said so far (waiting up to ``timeout`` seconds)."""
+        if self.proc.stdout is None:
+            return
+        fd = self.proc.stdout.fileno()
+        if not select.select([fd], [], [], timeout)[0]:
+            return
+        data = os.read(fd, 65536)
+        if not data:
+            self._finish()
+            return
+        lines = (self._pending + data).split(b"\n")
+        self._pending = lines.pop()
+        for line in lines:
+            kind, _, rest = line.partition(b" ")
+            if kind == b"p":
+                n = int(rest)
+                self.exported += n
+                if advance is not None:
+                    advance(n)
+            elif kind == b"c":
+                cid, n = rest.split()
+                self.counts[int(cid)] = int(n)
+            elif kind == b"done":
+                self.raw_bytes = int(rest)
+                self.done = True
+
+    def _finish(self) -> None:
+        code = self.proc.wait()
+        if code != 0 or not self.done:
+            err = self.proc.stderr.read().decode(errors="replace").strip().splitlines()  # type: ignore[union-attr]
+            raise HelperFailed(f"the export helper process failed: {err[-1] if err else f'exit status {code}'}")
+        self.done = True
+        self.proc.stdout = None
+
+    def wait(self, advance: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> None:
+        """Wait for the helper to finish, reporting progress; Ctrl-C or ``cancelled`` stops it."""
+        while self.proc.stdout is not None:
+            self.poll(advance, 0.1)
+            if cancelled is not None and cancelled():
+                raise KeyboardInterrupt
+
+    def stop(self) -> None:
+        """Kill the helper (on error or cancel); its temporary file goes with it."""
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        self.output.close()
+
+
+def start(db: Any, segments: list[Segment], include: set[str] | None, exclude: set[str] | None,
+          level: int | None, sep: bytes, directory: Path, before: int = 0) -> Helper:
+    """Start the helper on ``segments`` (``before`` records precede them); returns once it
+    holds its snapshot."""
+    output = tempfile.TemporaryFile(dir=directory)
+    spec = {"db": str(Path(db.path) / _DB_FILE), "fd": output.fileno(), "level": level, "sep": sep.decode(),
+            "before": before,
+            "include": sorted(include) if include is not None else None, "exclude": sorted(exclude or ()),
+            "segments": [[c.id, lo, hi] for c, lo, hi in segments]}
+    proc = subprocess.Popen([sys.executable, "-m", "console.transfer.export_split"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(output.fileno(),))
+    helper = Helper(proc, output, segments)
+    try:
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(json.dumps(spec).encode() + b"\n")
+        proc.stdin.close()
+        if proc.stdout.readline() != b"ready\n":
+            helper._finish()
+            raise HelperFailed("the export helper process did not start")
+    except BaseException:
+        helper.stop()
+        raise
+    return helper
+
+
+# -- the helper process ---------------------------------------------------------------------
+def _serve(spec: dict[str, Any]) -> int:
+    from console.transfer import faults
+    from console.transfer.gzipio import compressor
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent cancels; Ctrl-C reaches both
+    parent = os.getppid()
+    out = os.fdopen(spec["fd"], "wb", buffering=1 << 20)
+    conn = sqlite3.connect(spec["db"], isolation_level=None)
+    conn.execute("PRAGMA query_only=1")
+    conn.execute("PRAGMA cache_size=-8192")
+    conn.execute("BEGIN")
+    conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()  # fixes the snapshot
+    say = sys.stdout.buffer
+    say.write(b"ready\n")
+    say.flush()
+    comp = compressor(spec["level"]) if spec["level"] is not None else None
+    sep = spec["sep"].encode()
+    include = set(spec["include"]) if spec["include"] is not None else None
+    exclude = set(spec["exclude"])
+    raw = done = 0
+    for cid, lo, hi in spec["segments"]:
+        n = 0
+        for batch in export_rows(conn, cid, lo, hi, include, exclude):
+            data = (sep if raw else b"") + sep.join(batch)
+            raw += len(data)
+            out.write(comp.compress(data) if comp is not None else data)
+            n += len(batch)
+            done += len(batch)
+            faults.reached("export", spec["before"] + done, start=spec["before"])
+            say.write(b"p %d\n" % len(batch))
+            say.flush()
+            if os.getppid() != parent:
+                return 3
+        say.write(b"c %d %d\n" % (cid, n))
+    if comp is not None:
+        out.write(comp.flush())
+    out.flush()
+    say.write(b"done %d\n" % raw)
+    say.flush()
+    return 0
+
+
+def main() -> int:
+    """Entry point of the helper: a JSON spec on standard input."""
+    try:
+        return _serve(json.loads(sys.stdin.readline()))
+    except Exception as exc:  # reported by the parent as one line
+        print(f"{type(exc).__name__}: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
