@@ -23,7 +23,7 @@ from console.engine.schema import Cluster, IndexDef, Schema, SchemaClass
 from console.engine.rowcodec import decoder_for, encoder_for
 from console.engine.schema_ops import SchemaOperations, load_schema
 from console.engine.security import CREATE, DELETE, READ, UPDATE, User, hash_password, is_hashed
-from console.engine.storage import KIND_BLOB, KIND_DOCUMENT, Storage
+from console.engine.storage import KIND_BLOB, KIND_DOCUMENT, Storage, WriterLock
 from console.engine.types import OType
 from console.engine.validation import prepare
 from console.errors import (
@@ -148,6 +148,14 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
     @property
     def in_transaction(self) -> bool:
         return self._storage.in_user_transaction
+
+    def hold_writers(self, timeout: float = 0.5) -> WriterLock | None:
+        """Hold writers (of every process) off until the lock's ``release()``, so that read
+        transactions started meanwhile, here and elsewhere, see the same snapshot. None
+        inside a transaction or when a writer is busy beyond ``timeout``."""
+        if self.in_transaction:
+            return None
+        return WriterLock.take(self.path, timeout)
 
     @property
     def tx_entries(self) -> int:
@@ -333,6 +341,17 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
                 yield Blob(data, RID.from_key(key), ver)
             else:
                 yield dec.document(key, ver, data)
+
+    def key_bounds(self, cluster: int | str) -> tuple[int, int] | None:
+        """Lowest and highest packed keys stored in a cluster (None when it is empty)."""
+        lo, hi = cluster_range(self._cluster_id(cluster))
+        first = self.conn.execute("SELECT rid FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid LIMIT 1",
+                                  (lo, hi)).fetchone()
+        if first is None:
+            return None
+        last = self.conn.execute("SELECT rid FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid DESC LIMIT 1",
+                                 (lo, hi)).fetchone()
+        return first[0], last[0]
 
     def count_cluster(self, cluster: int | str) -> int:
         cid = self._cluster_id(cluster)

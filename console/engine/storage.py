@@ -81,6 +81,43 @@ def check_format(conn: sqlite3.Connection, path: Path) -> None:
         raise DatabaseError(f"database at '{path}' has format {row[0]}; this version reads up to {FORMAT_VERSION}")
 
 
+class WriterLock:
+    """The database's write lock held by a connection of its own: writers in every process
+    wait (up to their busy timeout) until :meth:`release`."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self._conn: sqlite3.Connection | None = conn
+
+    @classmethod
+    def take(cls, path: Path, timeout: float = 0.5) -> "WriterLock | None":
+        """The lock of the database in ``path``, or None when a writer holds it beyond ``timeout``."""
+        conn = sqlite3.connect(str(path / DB_FILE), timeout=timeout, isolation_level=None)
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error:
+            conn.close()
+            return None
+        return cls(conn)
+
+    def release(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            conn.close()
+
+
+def snapshot_connection(path: Path, cache_kib: int = 8192) -> sqlite3.Connection:
+    """A read-only connection to the database in ``path`` whose read transaction (and so its
+    snapshot) has started: it sees what was committed now and nothing later."""
+    conn = connect(path)
+    conn.execute("PRAGMA query_only=1")
+    conn.execute(f"PRAGMA cache_size=-{int(cache_kib)}")
+    conn.execute("BEGIN DEFERRED")
+    conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()  # the first read fixes the snapshot
+    return conn
+
+
 class Storage:
     """A connection with explicit transaction control.
 

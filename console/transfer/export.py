@@ -309,20 +309,23 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
     """Records spliced by SQLite; the second half by a helper process when the gate allows."""
     sep, lead = seps
     w = writer.write
-    counts = [db.count_cluster(c.id) for c in clusters]
-    expected = {c.id: n for c, n in zip(clusters, counts)}
+    # Read from one snapshot, a cluster's count is what it exports unless classes are filtered.
+    counts = {c.id: db.count_cluster(c.id) for c in clusters} if include is not None or exclude else None
     mine: list[export_split.Segment] = [(c, *cluster_range(c.id)) for c in clusters]
     helper: export_split.Helper | None = None
     advance = progress.advance if progress is not None else None
     try:
-        if gate.held and sum(counts) >= export_split.split_min():
-            mine, theirs = export_split.plan(db.conn, clusters, counts)
-            for c, _, _ in theirs:
-                db.check_permission("database.cluster", c.name, READ)
-            if theirs:
-                helper = export_split.start(db, theirs, include, exclude, writer.level, sep, writer.target.parent,
-                                            before=sum(counts) // 2)
-        gate.release()  # both snapshots are fixed: writers may go on
+        if gate.held:
+            bounds = [db.key_bounds(c.id) for c in clusters]
+            if sum(b[1] - b[0] + 1 for b in bounds if b) >= export_split.split_min():
+                mine, theirs, before = export_split.plan(clusters, bounds)
+                for c, _, _ in theirs:
+                    db.check_permission("database.cluster", c.name, READ)
+                if theirs:
+                    helper = export_split.start(db, theirs, include, exclude, writer.level, sep,
+                                                writer.target.parent, before, on_ready=gate.release)
+        if helper is None:
+            gate.release()
         split = helper.segments[0][0].id if helper and mine and mine[-1][0].id == helper.segments[0][0].id else None
         total = 0
         done: dict[int, int] = {}
@@ -341,7 +344,8 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
                     raise KeyboardInterrupt
             done[c.id] = n_cluster
             if c.id != split:
-                say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected[c.id]})")
+                say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/"
+                    f"{counts[c.id] if counts else n_cluster})")
         if helper is None:
             return total
         helper.wait(advance, cancelled)
@@ -350,7 +354,7 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
             writer.append_member(open(os.dup(helper.output.fileno()), "rb"), helper.raw_bytes)
         for c, _, _ in helper.segments:
             n_cluster = helper.counts.get(c.id, 0) + done.get(c.id, 0)
-            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected[c.id]})")
+            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{counts[c.id] if counts else n_cluster})")
         return total + helper.exported
     finally:
         gate.release()

@@ -8,8 +8,8 @@ a helper (``python -m console.transfer.export_split``) reads and compresses the
 second into an unnamed temporary file, appended as a gzip member of its own
 (a gzip file may hold several members, read back as one stream).
 
-Both read the same snapshot: writers are held off (``BEGIN IMMEDIATE`` on a
-third connection) from before this process starts its read transaction until
+Both read the same snapshot: writers are held off (the engine's
+``hold_writers``) from before this process starts its read transaction until
 the helper has started its own. A helper that finds its parent gone stops; a
 crash leaves nothing on disk (the temporary file has no name).
 
@@ -24,7 +24,6 @@ import json
 import os
 import select
 import signal
-import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -34,9 +33,10 @@ from typing import Any, BinaryIO, Callable, Iterator
 
 from console.engine.export_rows import export_rows
 from console.engine.rid import cluster_range
+from console.engine.storage import snapshot_connection
 
 SPLIT_MIN = 200_000
-_DB_FILE = "database.sqlite"
+MAIN_SHARE = 0.45  #: this process also feeds the compressor thread and the progress display
 
 
 class HelperFailed(Exception):
@@ -61,37 +61,28 @@ def _cores() -> int:
 class WritersGate:
     """Holds other writers off while the snapshots of this process and the helper are taken."""
 
-    def __init__(self, conn: sqlite3.Connection | None) -> None:
-        self._conn = conn
+    def __init__(self, lock: Any) -> None:
+        self._lock = lock
 
     @property
     def held(self) -> bool:
-        return self._conn is not None
+        return self._lock is not None
 
     def release(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            conn.close()
+        if self._lock is not None:
+            lock, self._lock = self._lock, None
+            lock.release()
 
 
 @contextlib.contextmanager
 def writers_gate(db: Any) -> Iterator[WritersGate]:
-    """A held gate when ``db`` may be exported in two processes, an empty one otherwise."""
-    conn = None
-    path = getattr(db, "path", None)
-    if (split_min() >= 0 and _cores() >= 2 and getattr(db, "export_records", None) is not None
-            and str(getattr(db, "url", "")).startswith("plocal:") and path is not None
-            and (Path(path) / _DB_FILE).is_file() and not db.in_transaction):
-        try:
-            conn = sqlite3.connect(str(Path(path) / _DB_FILE), timeout=0.5, isolation_level=None)
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.Error:  # a writer is busy: export in one process, from one snapshot
-            if conn is not None:
-                conn.close()
-            conn = None
-    gate = WritersGate(conn)
+    """A held gate when ``db`` may be exported in two processes, an empty one otherwise
+    (remote and memory databases, inside a transaction, a writer busy, one core)."""
+    lock = None
+    if (split_min() >= 0 and _cores() >= 2 and hasattr(db, "hold_writers")
+            and str(getattr(db, "url", "")).startswith("plocal:")):
+        lock = db.hold_writers()
+    gate = WritersGate(lock)
     try:
         yield gate
     finally:
@@ -101,22 +92,26 @@ def writers_gate(db: Any) -> Iterator[WritersGate]:
 Segment = tuple[Any, int, int]  #: (cluster, lowest key, highest key)
 
 
-def plan(conn: sqlite3.Connection, clusters: list[Any], counts: list[int]) -> tuple[list[Segment], list[Segment]]:
-    """Cut the clusters (in export order) in two; the first half holds ``sum(counts) // 2`` records."""
+def plan(clusters: list[Any], bounds: list[tuple[int, int] | None],
+         share: float = MAIN_SHARE) -> tuple[list[Segment], list[Segment], int]:
+    """Cut the clusters (in export order) in two at about ``share`` of the records; returns
+    the halves and how many records the first should hold. Positions are dense, so the
+    span of a cluster's keys (``bounds``: lowest and highest, None when empty) stands for
+    its count without reading it."""
     whole = [(c, *cluster_range(c.id)) for c in clusters]
-    half = sum(counts) // 2
+    sizes = [0 if b is None else b[1] - b[0] + 1 for b in bounds]
+    cut = int(sum(sizes) * share)
     seen = 0
-    for i, n in enumerate(counts):
-        if seen + n > half:
-            c, lo, hi = whole[i]
-            keep = half - seen
+    for i, n in enumerate(sizes):
+        if seen + n > cut:
+            keep = cut - seen
             if keep == 0:
-                return whole[:i], whole[i:]
-            row = conn.execute("SELECT rid FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid LIMIT 1 OFFSET ?",
-                               (lo, hi, keep)).fetchone()
-            return whole[:i] + [(c, lo, row[0] - 1)], [(c, row[0], hi)] + whole[i + 1:]
+                return whole[:i], whole[i:], seen
+            c, lo, hi = whole[i]
+            key = bounds[i][0] + keep  # type: ignore[index]
+            return whole[:i] + [(c, lo, key - 1)], [(c, key, hi)] + whole[i + 1:], cut
         seen += n
-    return whole, []
+    return whole, [], seen
 
 
 @dataclass
@@ -126,6 +121,8 @@ class Helper:
     proc: subprocess.Popen[bytes]
     output: BinaryIO
     segments: list[Segment]
+    on_ready: Callable[[], None] | None = None
+    ready: bool = False
     counts: dict[int, int] = field(default_factory=dict)
     exported: int = 0
     raw_bytes: int = 0
@@ -155,13 +152,17 @@ class Helper:
             elif kind == b"c":
                 cid, n = rest.split()
                 self.counts[int(cid)] = int(n)
+            elif kind == b"ready":
+                self.ready = True
+                if self.on_ready is not None:
+                    self.on_ready()
             elif kind == b"done":
                 self.raw_bytes = int(rest)
                 self.done = True
 
     def _finish(self) -> None:
         code = self.proc.wait()
-        if code != 0 or not self.done:
+        if code != 0 or not self.done or not self.ready:
             err = self.proc.stderr.read().decode(errors="replace").strip().splitlines()  # type: ignore[union-attr]
             raise HelperFailed(f"the export helper process failed: {err[-1] if err else f'exit status {code}'}")
         self.done = True
@@ -183,24 +184,22 @@ class Helper:
 
 
 def start(db: Any, segments: list[Segment], include: set[str] | None, exclude: set[str] | None,
-          level: int | None, sep: bytes, directory: Path, before: int = 0) -> Helper:
-    """Start the helper on ``segments`` (``before`` records precede them); returns once it
-    holds its snapshot."""
+          level: int | None, sep: bytes, directory: Path, before: int = 0,
+          on_ready: Callable[[], None] | None = None) -> Helper:
+    """Start the helper on ``segments`` (``before`` records precede them); ``on_ready`` is
+    called from :meth:`Helper.poll` once the helper holds its snapshot."""
     output = tempfile.TemporaryFile(dir=directory)
-    spec = {"db": str(Path(db.path) / _DB_FILE), "fd": output.fileno(), "level": level, "sep": sep.decode(),
+    spec = {"db": str(db.path), "fd": output.fileno(), "level": level, "sep": sep.decode(),
             "before": before,
             "include": sorted(include) if include is not None else None, "exclude": sorted(exclude or ()),
             "segments": [[c.id, lo, hi] for c, lo, hi in segments]}
     proc = subprocess.Popen([sys.executable, "-m", "console.transfer.export_split"], stdin=subprocess.PIPE,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(output.fileno(),))
-    helper = Helper(proc, output, segments)
+    helper = Helper(proc, output, segments, on_ready)
     try:
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         proc.stdin.write(json.dumps(spec).encode() + b"\n")
         proc.stdin.close()
-        if proc.stdout.readline() != b"ready\n":
-            helper._finish()
-            raise HelperFailed("the export helper process did not start")
     except BaseException:
         helper.stop()
         raise
@@ -215,11 +214,7 @@ def _serve(spec: dict[str, Any]) -> int:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent cancels; Ctrl-C reaches both
     parent = os.getppid()
     out = os.fdopen(spec["fd"], "wb", buffering=1 << 20)
-    conn = sqlite3.connect(spec["db"], isolation_level=None)
-    conn.execute("PRAGMA query_only=1")
-    conn.execute("PRAGMA cache_size=-8192")
-    conn.execute("BEGIN")
-    conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()  # fixes the snapshot
+    conn = snapshot_connection(Path(spec["db"]))
     say = sys.stdout.buffer
     say.write(b"ready\n")
     say.flush()
