@@ -164,8 +164,9 @@ class Helper:
         code = self.proc.wait()
         if code != 0 or not self.done or not self.ready:
             err = self.proc.stderr.read().decode(errors="replace").strip().splitlines()  # type: ignore[union-attr]
-            raise HelperFailed(f"the export helper process failed: {err[-1] if err else f'exit status {code}'}")
-        self.done = True
+            why = err[-1] if err else (f"killed by signal {-code}" if code < 0 else f"exit status {code}")
+            raise HelperFailed(f"the export helper process failed: {why}")
+        self.proc.stdout.close()  # type: ignore[union-attr]
         self.proc.stdout = None
 
     def wait(self, advance: Callable[[int], None] | None, cancelled: Callable[[], bool] | None) -> None:
@@ -180,6 +181,9 @@ class Helper:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+        for pipe in (self.proc.stdout, self.proc.stderr):
+            if pipe is not None:
+                pipe.close()
         self.output.close()
 
 
