@@ -78,22 +78,52 @@ def decimal_default(v: Any) -> Any:
 
 
 class Bits:
-    """One bit per position, per cluster: which RIDs were seen."""
+    """One bit per position, per cluster: which RIDs were seen.
 
-    __slots__ = ("maps",)
+    Bitmaps grow to the highest position seen in their cluster, within a budget
+    of ``budget`` bytes in all (64 MiB: half a billion positions); a position
+    beyond it (a file with a few huge positions, legitimate or not) goes to a
+    set instead, so memory never follows a position's size.
+    """
 
-    def __init__(self) -> None:
+    __slots__ = ("maps", "sparse", "dense_bytes", "budget")
+
+    DENSE_BUDGET = 64 << 20
+
+    def __init__(self, budget: int = DENSE_BUDGET) -> None:
         self.maps: dict[int, bytearray] = {}
+        self.sparse: set[int] = set()
+        self.dense_bytes = 0
+        self.budget = budget
+
+    def _grow(self, cid: int, byte: int) -> bytearray | None:
+        """The bitmap of ``cid`` grown to hold ``byte``; None when the budget does not allow it."""
+        m = self.maps.get(cid)
+        have = 0 if m is None else len(m)
+        want = max(byte + 1, 2 * have, 1024)
+        left = self.budget - self.dense_bytes + have
+        if byte + 1 > left:
+            return None
+        want = min(want, left)
+        if m is None:
+            m = self.maps[cid] = bytearray(want)
+        else:
+            m.extend(bytes(want - have))
+        self.dense_bytes += want - have
+        return m
 
     def add(self, key: int) -> bool:
         """Set the bit; True when it was already set."""
         c, p = key >> POSITION_BITS, key & POSITION_MASK
         m = self.maps.get(c)
         byte = p >> 3
-        if m is None:
-            m = self.maps[c] = bytearray(max(byte + 1, 1024))
-        elif byte >= len(m):
-            m.extend(bytes(max(byte + 1 - len(m), len(m))))
+        if m is None or byte >= len(m):
+            m = self._grow(c, byte)
+            if m is None:
+                if key in self.sparse:
+                    return True
+                self.sparse.add(key)
+                return False
         bit = 1 << (p & 7)
         if m[byte] & bit:
             return True
@@ -104,19 +134,56 @@ class Bits:
         """Set the bits of many keys."""
         maps = self.maps
         for key in keys:
-            c, p = key >> POSITION_BITS, key & POSITION_MASK
-            m = maps.get(c)
-            byte = p >> 3
-            if m is None:
-                m = maps[c] = bytearray(max(byte + 1, 1024))
-            elif byte >= len(m):
-                m.extend(bytes(max(byte + 1 - len(m), len(m))))
-            m[byte] |= 1 << (p & 7)
+            p = key & POSITION_MASK
+            m = maps.get(key >> POSITION_BITS)
+            if m is not None and (p >> 3) < len(m):
+                m[p >> 3] |= 1 << (p & 7)
+            else:
+                self.add(key)
+
+    def add_texts(self, texts: Iterable[Any]) -> None:
+        """Set the bits of the RIDs among ``texts`` (``"#c:p"``; anything else is skipped):
+        :func:`rid_key` and :meth:`add_many` in one loop, the import's hottest."""
+        maps = self.maps
+        for text in texts:
+            if type(text) is not str or text[:1] != "#":
+                continue
+            c, sep, p = text[1:].partition(":")
+            if not (sep and c.isdigit() and p.isdigit()):
+                continue
+            cid, pos = int(c), int(p)
+            if cid > MAX_CLUSTER_ID or pos > POSITION_MASK:
+                continue
+            m = maps.get(cid)
+            if m is not None and (pos >> 3) < len(m):
+                m[pos >> 3] |= 1 << (pos & 7)
+            else:
+                self.add((cid << POSITION_BITS) | pos)
 
     def has(self, key: int) -> bool:
         m = self.maps.get(key >> POSITION_BITS)
         p = key & POSITION_MASK
-        return m is not None and (p >> 3) < len(m) and bool(m[p >> 3] & (1 << (p & 7)))
+        if m is not None and (p >> 3) < len(m) and m[p >> 3] & (1 << (p & 7)):
+            return True
+        return key in self.sparse
+
+    def missing_from(self, seen: "Bits") -> list[int]:
+        """Keys set here and not in ``seen``, in key order per cluster."""
+        out = []
+        for c, linked in self.maps.items():
+            have = seen.maps.get(c, b"")
+            # Whole bitmaps at once: only bits set in ``linked`` and clear in ``have`` matter.
+            n = len(linked)
+            missing = int.from_bytes(linked, "little") & ~int.from_bytes(have[:n].ljust(n, b"\0"), "little")
+            base = c << POSITION_BITS
+            while missing:
+                low = missing & -missing
+                key = base | (low.bit_length() - 1)
+                if key not in seen.sparse:
+                    out.append(key)
+                missing ^= low
+        out.extend(sorted(k for k in self.sparse if not seen.has(k)))
+        return out
 
 
 class _Writer:
@@ -353,7 +420,7 @@ class RecordLoader:
             self.linked.add_many(self._linked_keys)
             self._linked_keys.clear()
         if self._link_texts:
-            self.linked.add_many(k for k in map(rid_key, self._link_texts) if k is not None)
+            self.linked.add_texts(self._link_texts)
             self._link_texts.clear()
         if batch:
             self.writer.put(list(batch))
@@ -506,18 +573,7 @@ class RecordLoader:
     # -- after the records -------------------------------------------------------------
     def missing_targets(self) -> list[int]:
         """Linked RIDs (of position-keeping clusters) that were not in the file."""
-        out = []
-        for c, linked in self.linked.maps.items():
-            seen = self.seen.maps.get(c, b"")
-            # Whole bitmaps at once: only bits set in ``linked`` and clear in ``seen`` matter.
-            n = len(linked)
-            missing = int.from_bytes(linked, "little") & ~int.from_bytes(seen[:n].ljust(n, b"\0"), "little")
-            base = c << POSITION_BITS
-            while missing:
-                low = missing & -missing
-                out.append(base | (low.bit_length() - 1))
-                missing ^= low
-        return out
+        return self.linked.missing_from(self.seen)
 
     def find_source(self, target: int) -> str:
         """The RID of some loaded record that links to ``target`` (for error messages)."""
