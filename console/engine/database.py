@@ -149,13 +149,20 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
     def in_transaction(self) -> bool:
         return self._storage.in_user_transaction
 
-    def hold_writers(self, timeout: float = 0.5) -> WriterLock | None:
-        """Hold writers (of every process) off until the lock's ``release()``, so that read
-        transactions started meanwhile, here and elsewhere, see the same snapshot. None
-        inside a transaction or when a writer is busy beyond ``timeout``."""
-        if self.in_transaction:
-            return None
-        return WriterLock.take(self.path, timeout)
+    @contextlib.contextmanager
+    def hold_writers(self, timeout: float = 0.5) -> Iterator[WriterLock | None]:
+        """For the block, hold this database's own lock and, until the yielded lock's
+        ``release()``, the write lock: read transactions started meanwhile, here and in other
+        processes, then share one snapshot. Yields None inside a transaction or a snapshot,
+        or when a writer is busy beyond ``timeout``. (Own lock first, write lock second:
+        the order every write of this object takes them in.)"""
+        with self._storage.lock:
+            lock = None if self._storage.busy else WriterLock.take(self.path, timeout)
+            try:
+                yield lock
+            finally:
+                if lock is not None:
+                    lock.release()
 
     @property
     def tx_entries(self) -> int:

@@ -83,15 +83,17 @@ def check_format(conn: sqlite3.Connection, path: Path) -> None:
 
 class WriterLock:
     """The database's write lock held by a connection of its own: writers in every process
-    wait (up to their busy timeout) until :meth:`release`."""
+    wait (up to their busy timeout) until :meth:`release`, which any thread may call."""
 
     def __init__(self, conn: sqlite3.Connection) -> None:
         self._conn: sqlite3.Connection | None = conn
+        self._mutex = threading.Lock()
 
     @classmethod
     def take(cls, path: Path, timeout: float = 0.5) -> "WriterLock | None":
         """The lock of the database in ``path``, or None when a writer holds it beyond ``timeout``."""
-        conn = sqlite3.connect(str(path / DB_FILE), timeout=timeout, isolation_level=None)
+        conn = sqlite3.connect(str(path / DB_FILE), timeout=timeout, isolation_level=None,
+                               check_same_thread=False)
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error:
@@ -100,11 +102,12 @@ class WriterLock:
         return cls(conn)
 
     def release(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            with contextlib.suppress(sqlite3.Error):
-                conn.execute("ROLLBACK")
-            conn.close()
+        with self._mutex:
+            if self._conn is not None:
+                conn, self._conn = self._conn, None
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+                conn.close()
 
 
 def snapshot_connection(path: Path, cache_kib: int = 8192) -> sqlite3.Connection:

@@ -10,8 +10,10 @@ second into an unnamed temporary file, appended as a gzip member of its own
 
 Both read the same snapshot: writers are held off (the engine's
 ``hold_writers``) from before this process starts its read transaction until
-the helper has started its own. A helper that finds its parent gone stops; a
-crash leaves nothing on disk (the temporary file has no name).
+the helper has started its own (it says so on a pipe of its own, watched by a
+thread, so the gate opens at once). A helper whose parent dies is killed
+with it; a crash leaves nothing on disk (the temporary file has no name), and
+the copy into the export frees the temporary file's blocks as it goes.
 
 ``ORIENT_EXPORT_SPLIT_MIN`` sets how many records an export needs before it
 splits (default 200,000; a negative value never splits).
@@ -23,6 +25,7 @@ import contextlib
 import json
 import os
 import select
+import threading
 import signal
 import subprocess
 import sys
@@ -69,24 +72,33 @@ class WritersGate:
         return self._lock is not None
 
     def release(self) -> None:
+        """Let writers go on (from any thread; again is harmless)."""
         if self._lock is not None:
-            lock, self._lock = self._lock, None
-            lock.release()
+            self._lock.release()
+
+
+def estimated_records(db: Any) -> int:
+    """Records of the database judged by key spans (no snapshot, no scan)."""
+    total = 0
+    for c in db.schema.clusters:
+        bounds = db.key_bounds(c.id)
+        if bounds is not None:
+            total += bounds[1] - bounds[0] + 1
+    return total
 
 
 @contextlib.contextmanager
 def writers_gate(db: Any) -> Iterator[WritersGate]:
     """A held gate when ``db`` may be exported in two processes, an empty one otherwise
-    (remote and memory databases, inside a transaction, a writer busy, one core)."""
-    lock = None
-    if (split_min() >= 0 and _cores() >= 2 and hasattr(db, "hold_writers")
-            and str(getattr(db, "url", "")).startswith("plocal:")):
-        lock = db.hold_writers()
-    gate = WritersGate(lock)
-    try:
-        yield gate
-    finally:
-        gate.release()
+    (remote and memory databases, small ones, inside a transaction or a snapshot, a
+    writer busy, one core)."""
+    limit = split_min()
+    if (limit < 0 or _cores() < 2 or not hasattr(db, "hold_writers")
+            or not str(getattr(db, "url", "")).startswith("plocal:") or estimated_records(db) < limit):
+        yield WritersGate(None)
+        return
+    with db.hold_writers() as lock:
+        yield WritersGate(lock)
 
 
 Segment = tuple[Any, int, int]  #: (cluster, lowest key, highest key)
@@ -120,8 +132,9 @@ class Helper:
 
     proc: subprocess.Popen[bytes]
     output: BinaryIO
+    errors: BinaryIO
     segments: list[Segment]
-    on_ready: Callable[[], None] | None = None
+    watcher: threading.Thread | None = None
     ready: bool = False
     counts: dict[int, int] = field(default_factory=dict)
     exported: int = 0
@@ -134,7 +147,9 @@ class Helper:
         if self.proc.stdout is None:
             return
         fd = self.proc.stdout.fileno()
-        if not select.select([fd], [], [], timeout)[0]:
+        poller = select.poll()
+        poller.register(fd, select.POLLIN)
+        if not poller.poll(int(timeout * 1000)):
             return
         data = os.read(fd, 65536)
         if not data:
@@ -152,18 +167,17 @@ class Helper:
             elif kind == b"c":
                 cid, n = rest.split()
                 self.counts[int(cid)] = int(n)
-            elif kind == b"ready":
-                self.ready = True
-                if self.on_ready is not None:
-                    self.on_ready()
             elif kind == b"done":
                 self.raw_bytes = int(rest)
                 self.done = True
 
     def _finish(self) -> None:
         code = self.proc.wait()
+        if self.watcher is not None:
+            self.watcher.join()
         if code != 0 or not self.done or not self.ready:
-            err = self.proc.stderr.read().decode(errors="replace").strip().splitlines()  # type: ignore[union-attr]
+            self.errors.seek(0)
+            err = self.errors.read().decode(errors="replace").strip().splitlines()
             why = err[-1] if err else (f"killed by signal {-code}" if code < 0 else f"exit status {code}")
             raise HelperFailed(f"the export helper process failed: {why}")
         self.proc.stdout.close()  # type: ignore[union-attr]
@@ -181,25 +195,50 @@ class Helper:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
-        for pipe in (self.proc.stdout, self.proc.stderr):
-            if pipe is not None:
-                pipe.close()
+        if self.watcher is not None:
+            self.watcher.join()
+        if self.proc.stdout is not None:
+            self.proc.stdout.close()
+        self.errors.close()
         self.output.close()
 
 
 def start(db: Any, segments: list[Segment], include: set[str] | None, exclude: set[str] | None,
           level: int | None, sep: bytes, directory: Path, before: int = 0,
           on_ready: Callable[[], None] | None = None) -> Helper:
-    """Start the helper on ``segments`` (``before`` records precede them); ``on_ready`` is
-    called from :meth:`Helper.poll` once the helper holds its snapshot."""
+    """Start the helper on ``segments`` (``before`` records precede them). ``on_ready`` is
+    called, from a thread of its own, once the helper holds its snapshot (or has died)."""
     output = tempfile.TemporaryFile(dir=directory)
-    spec = {"db": str(db.path), "fd": output.fileno(), "level": level, "sep": sep.decode(),
+    errors = tempfile.TemporaryFile()
+    ready_r, ready_w = os.pipe()
+    spec = {"db": str(db.path), "fd": output.fileno(), "ready": ready_w, "level": level, "sep": sep.decode(),
             "before": before,
             "include": sorted(include) if include is not None else None, "exclude": sorted(exclude or ()),
             "segments": [[c.id, lo, hi] for c, lo, hi in segments]}
-    proc = subprocess.Popen([sys.executable, "-m", "console.transfer.export_split"], stdin=subprocess.PIPE,
-                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, pass_fds=(output.fileno(),))
-    helper = Helper(proc, output, segments, on_ready)
+    try:
+        # -P: nothing is imported from the working directory
+        proc = subprocess.Popen([sys.executable, "-P", "-m", "console.transfer.export_split"],
+                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=errors,
+                                pass_fds=(output.fileno(), ready_w))
+    except BaseException:
+        for f in (output, errors):
+            f.close()
+        os.close(ready_r)
+        raise
+    finally:
+        os.close(ready_w)
+    helper = Helper(proc, output, errors, segments)
+
+    def await_ready() -> None:
+        try:
+            helper.ready = os.read(ready_r, 1) == b"r"
+        finally:
+            os.close(ready_r)
+            if on_ready is not None:
+                on_ready()
+
+    helper.watcher = threading.Thread(target=await_ready, name="export-helper-ready", daemon=True)
+    helper.watcher.start()
     try:
         assert proc.stdin is not None
         proc.stdin.write(json.dumps(spec).encode() + b"\n")
@@ -211,17 +250,28 @@ def start(db: Any, segments: list[Segment], include: set[str] | None, exclude: s
 
 
 # -- the helper process ---------------------------------------------------------------------
+def _die_with_parent() -> None:
+    """Linux: have the kernel kill this process when the parent goes (checked per batch too)."""
+    with contextlib.suppress(Exception):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+
+
 def _serve(spec: dict[str, Any]) -> int:
     from console.transfer import faults
     from console.transfer.gzipio import compressor
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent cancels; Ctrl-C reaches both
     parent = os.getppid()
+    _die_with_parent()
+    if os.getppid() != parent:
+        return 3
     out = os.fdopen(spec["fd"], "wb", buffering=1 << 20)
     conn = snapshot_connection(Path(spec["db"]))
+    os.write(spec["ready"], b"r")
+    os.close(spec["ready"])
     say = sys.stdout.buffer
-    say.write(b"ready\n")
-    say.flush()
     comp = compressor(spec["level"]) if spec["level"] is not None else None
     sep = spec["sep"].encode()
     include = set(spec["include"]) if spec["include"] is not None else None

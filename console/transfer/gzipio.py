@@ -9,8 +9,8 @@ read back as one stream).
 
 from __future__ import annotations
 
+import os
 import queue
-import shutil
 import threading
 import zlib
 from pathlib import Path
@@ -25,6 +25,25 @@ except ImportError:  # pragma: no cover - depends on the environment
 
 CHUNK = 1 << 20
 _DONE = object()
+
+
+_fallocate: Any = None
+
+
+def _free_blocks(fd: int, offset: int, length: int) -> None:
+    """Punch a hole in a file (Linux ``fallocate``); silently nothing where unsupported."""
+    global _fallocate
+    if _fallocate is None:
+        try:
+            import ctypes
+
+            fn = ctypes.CDLL(None, use_errno=True).fallocate
+            fn.argtypes = (ctypes.c_int, ctypes.c_int, ctypes.c_int64, ctypes.c_int64)
+            _fallocate = fn
+        except (OSError, AttributeError):
+            _fallocate = False
+    if _fallocate:
+        _fallocate(fd, 0x03, offset, length)  # FALLOC_FL_PUNCH_HOLE | FALLOC_FL_KEEP_SIZE
 
 
 class _Member:
@@ -98,10 +117,19 @@ class AtomicWriter:
             self._queue.put(_Member(source))
 
     def _copy(self, source: BinaryIO) -> None:
+        """Copy ``source`` in, freeing its blocks as they are copied (where the file system
+        can punch holes), so the export never needs much more room than its own size."""
         with source:
-            source.seek(0)
-            shutil.copyfileobj(source, self._file, CHUNK)
-            self.written += source.tell()
+            fd = source.fileno()
+            offset = 0
+            while True:
+                chunk = os.pread(fd, CHUNK, offset)
+                if not chunk:
+                    break
+                self._file.write(chunk)
+                _free_blocks(fd, offset, len(chunk))
+                offset += len(chunk)
+            self.written += offset
 
     # -- compressor thread -------------------------------------------------------------
     def _compress_loop(self) -> None:

@@ -81,14 +81,15 @@ class Bits:
     """One bit per position, per cluster: which RIDs were seen.
 
     Bitmaps grow to the highest position seen in their cluster, within a budget
-    of ``budget`` bytes in all (64 MiB: half a billion positions); a position
-    beyond it (a file with a few huge positions, legitimate or not) goes to a
-    set instead, so memory never follows a position's size.
+    of ``budget`` bytes for all clusters (32 MiB: a quarter of a billion
+    positions; the importer keeps two); a position beyond it (a file with a few
+    huge positions, legitimate or not) goes to a set instead, so memory never
+    follows a position's size.
     """
 
     __slots__ = ("maps", "sparse", "dense_bytes", "budget")
 
-    DENSE_BUDGET = 64 << 20
+    DENSE_BUDGET = 32 << 20
 
     def __init__(self, budget: int = DENSE_BUDGET) -> None:
         self.maps: dict[int, bytearray] = {}
@@ -170,18 +171,22 @@ class Bits:
     def missing_from(self, seen: "Bits") -> list[int]:
         """Keys set here and not in ``seen``, in key order per cluster."""
         out = []
+        step = 4096  # bytes compared at once: small ints, so each missing bit costs little
         for c, linked in self.maps.items():
             have = seen.maps.get(c, b"")
-            # Whole bitmaps at once: only bits set in ``linked`` and clear in ``have`` matter.
-            n = len(linked)
-            missing = int.from_bytes(linked, "little") & ~int.from_bytes(have[:n].ljust(n, b"\0"), "little")
             base = c << POSITION_BITS
-            while missing:
-                low = missing & -missing
-                key = base | (low.bit_length() - 1)
-                if key not in seen.sparse:
-                    out.append(key)
-                missing ^= low
+            for start in range(0, len(linked), step):
+                part = linked[start:start + step]
+                if not part.strip(b"\0"):
+                    continue
+                mine = have[start:start + len(part)]
+                missing = int.from_bytes(part, "little") & ~int.from_bytes(mine.ljust(len(part), b"\0"), "little")
+                while missing:
+                    low = missing & -missing
+                    key = base | (start * 8 + low.bit_length() - 1)
+                    if key not in seen.sparse:
+                        out.append(key)
+                    missing ^= low
         out.extend(sorted(k for k in self.sparse if not seen.has(k)))
         return out
 

@@ -31,21 +31,61 @@ def _try_write(path: Path) -> bool:
 
 
 def test_the_writer_lock_keeps_writers_out_until_released(people):
-    lock = people.hold_writers()
-    assert lock is not None
-    assert not _try_write(people.path)
-    assert people.hold_writers(timeout=0.05) is None  # a second holder waits, then gives up
-    lock.release()
-    lock.release()  # idempotent
+    with people.hold_writers() as lock:
+        assert lock is not None
+        assert not _try_write(people.path)
+        assert WriterLock.take(people.path, timeout=0.05) is None  # a second holder waits, then gives up
+        lock.release()
+        assert _try_write(people.path)
+        lock.release()  # again: harmless
     assert _try_write(people.path)
 
 
-def test_no_writer_lock_inside_a_transaction(people):
+def test_the_writer_lock_goes_with_the_block(people):
+    with people.hold_writers() as lock:
+        assert lock is not None
+    assert _try_write(people.path)
+
+
+def test_no_writer_lock_inside_a_transaction_or_a_snapshot(people):
     people.begin()
     try:
-        assert people.hold_writers() is None
+        with people.hold_writers() as lock:
+            assert lock is None
     finally:
         people.rollback()
+    with people.snapshot():
+        with people.hold_writers() as lock:
+            assert lock is None
+
+
+def test_a_thread_writing_through_the_same_object_is_not_deadlocked(people):
+    """Own lock first, then the write lock: the order every write takes them in."""
+    import threading
+
+    done = threading.Event()
+    errors: list[BaseException] = []
+
+    def writer() -> None:
+        try:
+            for i in range(50):
+                people.insert("Person", {"n": 100 + i})
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+        finally:
+            done.set()
+
+    t = threading.Thread(target=writer)
+    t.start()
+    for _ in range(20):
+        with people.hold_writers() as lock:
+            with people.snapshot():
+                pass
+            if lock is not None:
+                lock.release()
+    t.join(20)
+    assert done.is_set() and not errors  # a deadlock ends in "database is locked" after 30 s
+    assert people.count_class("Person") == 60
 
 
 def test_a_snapshot_connection_sees_nothing_committed_after_it_started(people):

@@ -185,3 +185,98 @@ def test_memory_databases_export_in_one_process(memdb, tmp_path, monkeypatch):
     export(memdb, tmp_path / "mem.json.gz")
     assert _members(tmp_path / "mem.json.gz") == 1
     assert os.path.getsize(tmp_path / "mem.json.gz") > 0
+
+
+def test_nothing_is_imported_from_the_working_directory(sample, tmp_path, monkeypatch):
+    work = tmp_path / "work"
+    work.mkdir()
+    for name in ("json", "select", "gzip", "console"):
+        (work / f"{name}.py").write_text("raise SystemExit('imported from the working directory')\n")
+    monkeypatch.chdir(work)
+    monkeypatch.setenv("ORIENT_EXPORT_SPLIT_MIN", "0")
+    export(sample, tmp_path / "cwd.json.gz")
+    assert _members(tmp_path / "cwd.json.gz") >= 2
+
+
+def test_many_open_descriptors(sample, tmp_path, monkeypatch):
+    """poll(), not select(): descriptors above 1023 are fine."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    want = 1200
+    if soft < want:
+        resource.setrlimit(resource.RLIMIT_NOFILE, (min(want, hard), hard))
+    fds = []
+    try:
+        while len(fds) < 1100:
+            fds.append(os.open(os.devnull, os.O_RDONLY))
+        monkeypatch.setenv("ORIENT_EXPORT_SPLIT_MIN", "0")
+        export(sample, tmp_path / "fds.json.gz")
+    finally:
+        for fd in fds:
+            os.close(fd)
+        resource.setrlimit(resource.RLIMIT_NOFILE, (soft, hard))
+    assert _members(tmp_path / "fds.json.gz") >= 2
+
+
+def test_inside_an_open_snapshot_the_export_stays_in_one_process(sample, tmp_path, monkeypatch):
+    monkeypatch.setenv("ORIENT_EXPORT_SPLIT_MIN", "0")
+    with sample.snapshot():
+        export(sample, tmp_path / "nested.json.gz")
+    assert _members(tmp_path / "nested.json.gz") == 1
+
+
+def test_a_thread_writing_through_the_same_database_object(sample, tmp_path, monkeypatch):
+    """Lock order: the export waits for the thread's write, never the other way round for 30 s."""
+    monkeypatch.setenv("ORIENT_EXPORT_SPLIT_MIN", "0")
+    stop = threading.Event()
+    errors: list[BaseException] = []
+    written = [0]
+
+    def writer() -> None:
+        try:
+            while not stop.is_set():
+                sample.insert("Person", {"name": f"w{written[0]}"})
+                written[0] += 1
+        except BaseException as exc:  # pragma: no cover - the failure being tested for
+            errors.append(exc)
+
+    t = threading.Thread(target=writer)
+    t.start()
+    try:
+        for i in range(5):
+            export(sample, tmp_path / f"busy{i}.json.gz")
+    finally:
+        stop.set()
+        t.join(60)
+    assert not errors and written[0] > 0
+
+
+def test_the_copy_frees_the_helpers_temporary_blocks(tmp_path):
+    """Where the file system punches holes, the helper's file shrinks as it is copied."""
+    import tempfile
+
+    from console.transfer.gzipio import AtomicWriter, _free_blocks
+
+    probe = tempfile.TemporaryFile(dir=tmp_path)
+    probe.write(os.urandom(1 << 20))
+    probe.flush()
+    before = os.fstat(probe.fileno()).st_blocks
+    _free_blocks(probe.fileno(), 0, 1 << 20)
+    punches = os.fstat(probe.fileno()).st_blocks < before
+    probe.close()
+
+    part = gzip.compress(b"x" * 5_000_000 + os.urandom(3_000_000))
+    source = tempfile.TemporaryFile(dir=tmp_path)
+    source.write(part)
+    source.flush()
+    writer = AtomicWriter(tmp_path / "joined.gz", level=1)
+    writer.write(b"head ")
+    writer.append_member(open(os.dup(source.fileno()), "rb"), 8_000_000)
+    writer.write(b" tail")
+    writer.commit()
+    assert gzip.open(tmp_path / "joined.gz").read()[:5] == b"head "
+    assert len(gzip.open(tmp_path / "joined.gz").read()) == 8_000_010
+    if punches:
+        assert os.fstat(source.fileno()).st_blocks <= 8  # a partial last block may stay
+    source.close()
