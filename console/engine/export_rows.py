@@ -55,6 +55,15 @@ def export_rows(conn: sqlite3.Connection, cid: int, lo: int, hi: int, include: s
         yield [r[0] for r in chunk]
 
 
+def record_json(cid: int, key: int, version: int, cls: str | None, kind: int, data: bytes) -> bytes:
+    """One stored record as export JSON, the meta fields spliced in Python (blobs, remote rows)."""
+    head = f'{{"@type":"{"b" if kind else "d"}","@rid":"#{cid}:{key & POSITION_MASK}","@version":{version}'
+    if kind:
+        return head.encode() + b',"value":"' + base64.b64encode(data) + b'"}'
+    cj = f',"@class":{orjson.dumps(cls).decode()}' if cls else ""
+    return (head + cj).encode() + (b"," + data[1:] if len(data) > 2 else b"}")
+
+
 def _rows_with_blobs(conn: sqlite3.Connection, cid: int, where: str, args: list[Any],
                      batch: int) -> Iterator[list[bytes]]:
     rows = conn.execute(f"SELECT rid, ver, cls, kind, data FROM records WHERE {where} ORDER BY rid", args)
@@ -62,12 +71,4 @@ def _rows_with_blobs(conn: sqlite3.Connection, cid: int, where: str, args: list[
         chunk = rows.fetchmany(batch)
         if not chunk:
             return
-        out = []
-        for key, ver, cls, kind, data in chunk:
-            head = f'{{"@type":"{"b" if kind else "d"}","@rid":"#{cid}:{key & POSITION_MASK}","@version":{ver}'
-            if kind:
-                out.append(head.encode() + b',"value":"' + base64.b64encode(data) + b'"}')
-            else:
-                cj = f',"@class":{orjson.dumps(cls).decode()}' if cls else ""
-                out.append((head + cj).encode() + (b"," + data[1:] if len(data) > 2 else b"}"))
-        yield out
+        yield [record_json(cid, key, ver, cls, kind, data) for key, ver, cls, kind, data in chunk]

@@ -8,7 +8,6 @@ serves embedded and remote databases alike.
 
 from __future__ import annotations
 
-import base64
 import contextlib
 import os
 import time
@@ -20,7 +19,8 @@ import orjson
 
 from console import __version__
 from console.engine.interface import Database
-from console.engine.rid import POSITION_BITS, POSITION_MASK, cluster_range
+from console.engine.export_rows import record_json
+from console.engine.rid import POSITION_BITS, cluster_range
 from console.engine.schema import IndexDef, Property, Schema, SchemaClass, sorted_classes
 from console.engine.security import READ
 from console.errors import Cancelled, OrientError
@@ -31,7 +31,6 @@ from console.transfer.options import ExportOptions
 EXPORTER_VERSION = 12
 STORAGE_CONFIG_VERSION = 23
 SCHEMA_VERSION = 4
-SECURITY_CLASSES = ("OUser", "ORole", "OSecurityPolicy")
 INDEX_PACKAGE = "com.orientechnologies.orient.core.index."
 
 Say = Callable[[str], None]
@@ -344,8 +343,7 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
                     raise KeyboardInterrupt
             done[c.id] = n_cluster
             if c.id != split:
-                say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/"
-                    f"{counts[c.id] if counts else n_cluster})")
+                say(_cluster_line(c, n_cluster, counts[c.id] if counts else n_cluster))
         if helper is None:
             return total
         helper.wait(advance, cancelled)
@@ -354,7 +352,7 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
             writer.append_member(open(os.dup(helper.output.fileno()), "rb"), helper.raw_bytes)
         for c, _, _ in helper.segments:
             n_cluster = helper.counts.get(c.id, 0) + done.get(c.id, 0)
-            say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{counts[c.id] if counts else n_cluster})")
+            say(_cluster_line(c, n_cluster, counts[c.id] if counts else n_cluster))
         return total + helper.exported
     finally:
         gate.release()
@@ -367,29 +365,17 @@ def _write_decoded(db: Database, clusters: list[Any], include: set[str] | None, 
                    cancelled: Callable[[], bool] | None) -> int:
     """Records read through ``raw_cluster`` (remote databases), meta fields spliced in Python."""
     sep, lead = seps
-    class_json_cache: dict[str | None, bytes] = {}
     total = reported = 0
     for c in clusters:
         n_cluster = 0
         expected = db.count_cluster(c.id)
-        prefix_rid = f'"@rid":"#{c.id}:'.encode()
         for key, version, cls, kind, data in db.raw_cluster(c.id):
             if include is not None and (cls or "").lower() not in include:
                 continue
             if cls and cls.lower() in exclude:
                 continue
-            pos = key & POSITION_MASK
-            head = b'{"@type":"' + (b"b" if kind == 1 else b"d") + b'",' + prefix_rid + str(pos).encode() + \
-                b'","@version":' + str(version).encode()
-            if kind == 1:
-                rec = head + b',"value":"' + base64.b64encode(data) + b'"}'
-            else:
-                cj = class_json_cache.get(cls)
-                if cj is None:
-                    cj = class_json_cache[cls] = (b',"@class":' + orjson.dumps(cls)) if cls else b""
-                body = data if isinstance(data, bytes) else bytes(data)
-                rec = head + cj + (b"," + body[1:] if len(body) > 2 else b"}")
-            w((sep if total else lead) + rec)
+            body = data if isinstance(data, bytes) else bytes(data)
+            w((sep if total else lead) + record_json(c.id, key, version, cls, kind, body))
             total += 1
             n_cluster += 1
             if not total & 1023:
@@ -402,9 +388,13 @@ def _write_decoded(db: Database, clusters: list[Any], include: set[str] | None, 
         if progress is not None and total > reported:
             progress.advance(total - reported)
             reported = total
-        say(f"- Cluster '{c.name}' (id={c.id})...OK (records={n_cluster}/{expected})")
+        say(_cluster_line(c, n_cluster, expected))
     return total
 
 
-__all__ = ["export_database", "export_file_name", "ExportSummary", "ExportError", "POSITION_BITS",
-           "SECURITY_CLASSES"]
+def _cluster_line(c: Any, exported: int, expected: int) -> str:
+    """OrientDB's line for a finished cluster."""
+    return f"- Cluster '{c.name}' (id={c.id})...OK (records={exported}/{expected})"
+
+
+__all__ = ["export_database", "export_file_name", "ExportSummary", "ExportError", "POSITION_BITS"]

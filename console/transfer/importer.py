@@ -24,15 +24,14 @@ from console.engine.security import CREATE, UPDATE
 from console.engine.types import OType
 from console.errors import Cancelled, OrientError, SchemaError
 from console.transfer import links
-from console.transfer.import_records import RecordLoader, decimal_default, key_text, rid_key
+from console.transfer.import_records import SKIPPED_CLUSTERS, RecordLoader, decimal_default, key_text, rid_key
 from console.transfer.options import ImportOptions
 from console.transfer.reader import ExportReader, ImportFormatError
 from console.transfer.scratch import Scratch
 
 Say = Callable[[str], None]
 SECURITY_CLASSES = ("OUser", "ORole", "OIdentity", "OSecurityPolicy")
-SKIPPED_CLUSTERS = ("internal", "index", "manindex")
-BATCH = 5000
+_SECURITY_NAMES = frozenset(c.lower() for c in SECURITY_CLASSES)
 RID_MAP_CLASS = "___exportImportRIDMap"
 _LINK_LETTER = {OType.LINK: "x", OType.LINKLIST: "z", OType.LINKSET: "n", OType.LINKBAG: "g", OType.LINKMAP: "m"}
 
@@ -153,8 +152,7 @@ class Importer:
             return
         db = self.db
         schema = db.schema
-        keep = {c.lower() for c in SECURITY_CLASSES}
-        doomed = [c.name for c in schema.classes if c.name.lower() not in keep]
+        doomed = [c.name for c in schema.classes if c.name.lower() not in _SECURITY_NAMES]
         # drop subclasses before their superclasses
         order: list[str] = []
         remaining = set(doomed)
@@ -348,7 +346,7 @@ class Importer:
                 current = db.schema.get_class(c.name)
                 if current is None:
                     continue
-                merged = current if current.name.lower() in {x.lower() for x in SECURITY_CLASSES} else \
+                merged = current if current.name.lower() in _SECURITY_NAMES else \
                     replace(current, properties=c.properties) if c in new_classes else current
                 if not (c in new_classes) and self.o.merge:
                     for p in c.properties:
