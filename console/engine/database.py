@@ -186,6 +186,12 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         """Raise PermissionDenied unless the current user may do ``op``."""
         self._check(resource, name, op)
 
+    def _readable_cluster(self, cluster: int | str) -> int:
+        """The id of a cluster the current user may read (raises otherwise)."""
+        c = self._schema.cluster(cluster)
+        self._check("database.cluster", c.name, READ)
+        return c.id
+
     # -- helpers -------------------------------------------------------------
     def _prop_types(self, class_name: str | None) -> dict[str, OType] | None:
         """Declared property types of a class (None without a class or properties)."""
@@ -283,10 +289,7 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
 
     def raw_cluster(self, cluster: int | str) -> Iterator[RawRow]:
         """Stored rows of a cluster in position order (use inside ``snapshot()``)."""
-        cid = self._cluster_id(cluster)
-        c = self._schema.cluster(cid)
-        self._check("database.cluster", c.name, READ)
-        lo, hi = cluster_range(cid)
+        lo, hi = cluster_range(self._readable_cluster(cluster))
         cur = self.conn.execute(
             "SELECT rid, ver, cls, kind, data FROM records WHERE rid BETWEEN ? AND ? ORDER BY rid", (lo, hi))
         yield from cur
@@ -300,18 +303,14 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         ``span`` limits the output to packed keys ``lo..hi`` of the cluster.
         Use inside ``snapshot()``.
         """
-        cid = self._cluster_id(cluster)
-        c = self._schema.cluster(cid)
-        self._check("database.cluster", c.name, READ)
+        cid = self._readable_cluster(cluster)
         lo, hi = span if span is not None else cluster_range(cid)
         return export_rows(self.conn, cid, lo, hi, include, exclude, batch)
 
     def browse_cluster(self, cluster: int | str) -> Iterator[Record]:
         """Every record of a cluster in position order, from one snapshot."""
         with self.snapshot():
-            cid = self._cluster_id(cluster)
-            self._check("database.cluster", self._schema.cluster(cid).name, READ)
-            yield from self._browse_range(cid, None)
+            yield from self._browse_range(self._readable_cluster(cluster), None)
 
     def browse_class(self, name: str, polymorphic: bool = True) -> Iterator[Document]:
         """Records of a class (and its subclasses), cluster by cluster, from one snapshot."""
@@ -384,13 +383,10 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
 
     def cluster_range(self, cluster: int | str) -> tuple[int, int]:
         """First and last position of a cluster ((-1, -1) when empty)."""
-        cid = self._cluster_id(cluster)
-        lo, hi = cluster_range(cid)
-        row = self.conn.execute("SELECT min(rid), max(rid) FROM records WHERE rid BETWEEN ? AND ?", (lo, hi)).fetchone()
-        if row[0] is None:
+        bounds = self.key_bounds(cluster)
+        if bounds is None:
             return (-1, -1)
-        mask = (1 << POSITION_BITS) - 1
-        return (row[0] & mask, row[1] & mask)
+        return (bounds[0] & POSITION_MASK, bounds[1] & POSITION_MASK)
 
     def size_bytes(self) -> int:
         """Size of the database file in bytes."""

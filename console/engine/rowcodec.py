@@ -22,7 +22,7 @@ import orjson
 from console.engine import validation
 from console.engine.codec import (
     _DECODERS, _NATIVE, _NESTED, NUMBER, _decode_plain, date_to_ms, datetime_to_ms, decimal_text,
-    decode_body, decode_fields, ms_to_date, ms_to_datetime, number_after,
+    decode_body, decode_fields, number_after,
 )
 from console.engine.document import Document
 from console.engine.rid import POSITION_BITS, POSITION_MASK, RID
@@ -190,7 +190,7 @@ def encoder_for(schema: Schema, class_name: str) -> RowEncoder | None:
 # --- decoding ---------------------------------------------------------------
 
 _GENERIC = object()  # a body shape decoded field by field
-_BINARY, _BYTE, _DATETIME, _DATE, _ANY = OType.BINARY, OType.BYTE, OType.DATETIME, OType.DATE, OType.ANY
+_BINARY, _DATETIME, _DATE, _ANY = OType.BINARY, OType.DATETIME, OType.DATE, OType.ANY
 # Letters whose JSON value needs no conversion when it has this Python type.
 _KEEP: dict[OType, type] = {
     OType.LONG: int, OType.SHORT: int, OType.DOUBLE: float, OType.FLOAT: float, OType.DECIMAL: Decimal,
@@ -199,10 +199,6 @@ _loads = orjson.loads
 
 
 def _decoder(otype: OType) -> Callable[[Any], Any]:
-    if otype is _DATETIME:
-        return ms_to_datetime
-    if otype is _DATE:
-        return ms_to_date
     return _DECODERS.get(otype) or _decode_plain
 
 

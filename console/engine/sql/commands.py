@@ -11,10 +11,11 @@ from console.engine.document import Blob, Document
 from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
-from console.engine.sql.evaluate import condition, evaluate
-from console.engine.sql.planner import plan_target
-from console.engine.sql.query import project, run_query
+from console.engine.sql.evaluate import arithmetic, condition, evaluate
+from console.engine.sql.planner import and_items, plan_target
+from console.engine.sql.query import _int_value, project, run_query
 from console.engine.sql.result import Result
+from console.engine.sql.text import expr_text
 from console.engine.types import OType
 from console.errors import QueryError, SchemaError, ValidationError
 
@@ -39,9 +40,7 @@ def _plain(value: Any) -> Any:
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
-    if isinstance(value, Document) and value.rid is not None:
-        return value.rid
-    if isinstance(value, Blob) and value.rid is not None:
+    if isinstance(value, (Document, Blob)) and value.rid is not None:
         return value.rid
     return value
 
@@ -127,8 +126,6 @@ def _as_rids(value: Any) -> list[RID]:
 
 def _matching(target: ast.Target, where: ast.Expr | None, limit: ast.Expr | None, ctx: Context) -> list[Any]:
     """Records a write statement applies to, collected before anything changes."""
-    from console.engine.sql.query import _int_value
-
     n = _int_value(limit, ctx, "LIMIT")
     plan = plan_target(target, where, ctx)
     out = []
@@ -158,8 +155,6 @@ def _explain(stmt: ast.Explain, ctx: Context) -> Result:
         steps = list(plan.steps)
         index = plan.index
         if inner.where is not None:
-            from console.engine.sql.text import expr_text
-
             steps.append(f"check WHERE {expr_text(inner.where)}")
         if isinstance(inner, ast.Select):
             if inner.group_by:
@@ -271,8 +266,6 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
 
 
 def _upsert_fields(where: ast.Expr | None, ctx: Context) -> dict[str, Any]:
-    from console.engine.sql.planner import and_items
-
     fields: dict[str, Any] = {}
     for item in and_items(where):
         if isinstance(item, ast.Comparison) and item.op == "=" and isinstance(item.left, ast.Field) \
@@ -296,8 +289,6 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
                 by = evaluate(a.value, ctx) if a.value is not None else 1
                 name = a.path[0]
                 cur = doc.fields.get(name)
-                from console.engine.sql.evaluate import arithmetic
-
                 doc.fields[name] = arithmetic("+", cur if cur is not None else 0, by)
         elif isinstance(clause, ast.AddClause):
             for a in clause.assignments:
@@ -434,8 +425,6 @@ def _delete_edge(stmt: ast.DeleteEdge, ctx: Context) -> Result:
             candidates = list(plan_target(ast.ClassTarget(stmt.class_name or "E"), stmt.where, ctx).rows())
         sources = set(_target_rids(stmt.from_, ctx)) if stmt.from_ is not None else None
         targets = set(_target_rids(stmt.to, ctx)) if stmt.to is not None else None
-        from console.engine.sql.query import _int_value
-
         limit = _int_value(stmt.limit, ctx, "LIMIT")
         n = 0
         for rec in candidates:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from typing import Any, Callable
+from typing import Any, Callable, Iterable
 
 from console import ast
 from console.engine.document import Blob, Document
@@ -234,27 +234,20 @@ def _contains(a: Any, b: Any, ctx: Context) -> bool:
     items = V.as_collection(a)
     if items is None:
         return False
-    return any(V.equals(x if not isinstance(x, RID) else x, b) for x in items)
+    return any(V.equals(x, b) for x in items)
 
 
-def _contains_all(a: Any, b: Any, ctx: Context) -> bool:
-    items = V.as_collection(a)
-    wanted = V.as_collection(b)
-    if items is None:
-        return False
-    if wanted is None:
-        wanted = [b]
-    return all(any(V.equals(x, w) for x in items) for w in wanted)
-
-
-def _contains_any(a: Any, b: Any, ctx: Context) -> bool:
-    items = V.as_collection(a)
-    wanted = V.as_collection(b)
-    if items is None:
-        return False
-    if wanted is None:
-        wanted = [b]
-    return any(any(V.equals(x, w) for x in items) for w in wanted)
+def _contains_each(quantifier: Callable[[Iterable[bool]], bool]) -> Callable[[Any, Any, Context], bool]:
+    """CONTAINSALL (``all``) / CONTAINSANY (``any``): the right operand's items found on the left."""
+    def fn(a: Any, b: Any, ctx: Context) -> bool:
+        items = V.as_collection(a)
+        if items is None:
+            return False
+        wanted = V.as_collection(b)
+        if wanted is None:
+            wanted = [b]
+        return quantifier(any(V.equals(x, w) for x in items) for w in wanted)
+    return fn
 
 
 def _contains_key(a: Any, b: Any, ctx: Context) -> bool:
@@ -307,8 +300,8 @@ _COMPARE: dict[str, Callable[[Any, Any, Context], bool]] = {
     "ILIKE": lambda a, b, ctx: V.like(a, b, True),
     "MATCHES": _matches,
     "CONTAINS": _contains,
-    "CONTAINSALL": _contains_all,
-    "CONTAINSANY": _contains_any,
+    "CONTAINSALL": _contains_each(all),
+    "CONTAINSANY": _contains_each(any),
     "CONTAINSKEY": _contains_key,
     "CONTAINSVALUE": _contains_value,
     "CONTAINSTEXT": _contains_text,
@@ -346,7 +339,7 @@ def _is_defined(e: ast.IsDefined, ctx: Context) -> Any:
 def _defined(expr: ast.Expr, ctx: Context) -> bool:
     if isinstance(expr, ast.Field):
         value: Any = ctx.record
-        for i, name in enumerate(expr.path):
+        for name in expr.path:
             if isinstance(value, RID):
                 value = ctx.load(value)
             if isinstance(value, Document):

@@ -140,8 +140,6 @@ class Accumulator:
         if n == "avg":
             if not self.count:
                 return None
-            if isinstance(self.value, int):
-                return self.value / self.count
             return self.value / self.count
         return self.value
 
@@ -151,6 +149,10 @@ class Accumulator:
 def _labels(args: Iterable[Any]) -> list[str] | None:
     labels = [str(a) for a in args if a is not None]
     return labels or None
+
+
+_EDGE_ENDS = {"outv": ("out",), "inv": ("in",), "bothv": ("out", "in")}
+_DIRECTIONS = {"out": "out", "in": "in", "both": "both", "oute": "out", "ine": "in", "bothe": "both"}
 
 
 def graph_step(ctx: Context, source: Any, name: str, labels: list[str] | None) -> list[Any]:
@@ -163,14 +165,13 @@ def graph_step(ctx: Context, source: Any, name: str, labels: list[str] | None) -
         rec = ctx.deref(item)
         if not isinstance(rec, Document):
             continue
-        if name in ("outv", "inv", "bothv"):
-            dirs = {"outv": ("out",), "inv": ("in",), "bothv": ("out", "in")}[name]
-            for d in dirs:
+        if name in _EDGE_ENDS:
+            for d in _EDGE_ENDS[name]:
                 v = ctx.deref(rec.fields.get(d))
                 if isinstance(v, Document):
                     out.append(v)
             continue
-        direction = {"out": "out", "in": "in", "both": "both", "oute": "out", "ine": "in", "bothe": "both"}[name]
+        direction = _DIRECTIONS[name]
         want_edges = name.endswith("e")
         for erid in vertex_edges(rec, direction, labels, is_sub):
             edge = ctx.load(erid)
@@ -322,6 +323,11 @@ def _abs(ctx: Context, v: Any = None) -> Any:
     return None if n is None else abs(n)
 
 
+def _sqrt(ctx: Context, v: Any = None) -> Any:
+    n = V.as_number(v)
+    return None if n is None else math.sqrt(n)
+
+
 def _sum_args(ctx: Context, *args: Any) -> Any:
     nums = [V.as_number(a) for a in args if a is not None]
     return sum(n for n in nums if n is not None)
@@ -372,7 +378,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "uuid": lambda ctx: str(uuid.uuid4()),
     "count": lambda ctx, *a: len(a),
     "avg": lambda ctx, *a: (sum(V.as_number(x) or 0 for x in a) / len(a)) if a else None,
-    "sqrt": lambda ctx, v=None: None if V.as_number(v) is None else math.sqrt(V.as_number(v)),  # type: ignore[arg-type]
+    "sqrt": _sqrt,
 }
 
 
@@ -425,6 +431,11 @@ def _as_boolean(ctx: Context, v: Any) -> Any:
         return v.strip().lower() == "true"
     n = V.as_number(v)
     return None if n is None else n != 0
+
+
+def _as_list(ctx: Context, v: Any) -> Any:
+    items = V.as_collection(v)
+    return [v] if items is None else items
 
 
 def _as_date(ctx: Context, v: Any) -> Any:
@@ -517,7 +528,7 @@ METHODS: dict[str, Callable[..., Any]] = {
     "asboolean": _as_boolean,
     "asdate": _as_date,
     "asdatetime": lambda ctx, v: V.as_datetime(v),
-    "aslist": lambda ctx, v: V.as_collection(v) if V.as_collection(v) is not None else [v],
+    "aslist": _as_list,
     "asset": lambda ctx, v: list(dict.fromkeys(V.as_collection(v) or [v])),
     "asmap": lambda ctx, v: v if isinstance(v, dict) else None,
     "substring": _substring,

@@ -22,6 +22,7 @@ from console.engine.schema import IndexDef, Schema
 from console.engine.security import READ
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate
+from console.engine.sql.values import as_datetime, as_number
 from console.engine.types import OType
 from console.errors import QueryError, UnknownClass
 
@@ -283,7 +284,7 @@ def _index_candidate(item: ast.Expr, indexes: list[IndexDef], ctx: Context):
                 if item.op == "CONTAINSTEXT" and isinstance(value, str) and " " not in value.strip():
                     return (3, ix, "=", (query_key(ix, 0, value.strip()),), f"{fname} CONTAINSTEXT")
                 continue
-            if item.op in ("=",) and not isinstance(value, (list, dict)):
+            if item.op == "=" and not isinstance(value, (list, dict)):
                 return (0 if ix.unique and len(ix.fields) == 1 else 1, ix, "=", (_key(ix, value),), f"{fname} =")
             if item.op == "IN" and isinstance(value, list) and value:
                 return (2, ix, "IN", tuple(_key(ix, v) for v in value), f"{fname} IN")
@@ -314,14 +315,10 @@ def _key(ix: IndexDef, value: Any) -> Any:
     """A query constant converted like the indexed property's values."""
     ktype = ix.key_types[0] if ix.key_types else None
     if ktype in ("DATETIME", "DATE") and isinstance(value, str):
-        from console.engine.sql.values import as_datetime
-
         d = as_datetime(value)
         if d is not None:
             value = d.date() if ktype == "DATE" else d
     elif ktype in ("INTEGER", "LONG", "SHORT", "BYTE", "DOUBLE", "FLOAT", "DECIMAL") and isinstance(value, str):
-        from console.engine.sql.values import as_number
-
         n = as_number(value)
         if n is not None:
             value = n
@@ -419,8 +416,6 @@ def _stored(value: Any, ptype: OType | None) -> tuple[Any, str] | None:
     if isinstance(value, bool):
         return None
     if ptype in (OType.DATETIME, OType.DATE):
-        from console.engine.sql.values import as_datetime
-
         d = as_datetime(value)
         if d is None:
             return None
@@ -436,8 +431,6 @@ def _stored(value: Any, ptype: OType | None) -> tuple[Any, str] | None:
     if isinstance(value, str) and (ptype is None or ptype is OType.STRING):
         return value, "text"
     if isinstance(value, str) and ptype in _NUMERIC:
-        from console.engine.sql.values import as_number
-
         n = as_number(value)
         return None if n is None else (float(n) if isinstance(n, Decimal) else n, "num")
     return None
@@ -481,8 +474,7 @@ def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any]
                 return None
             return (f"{extract} GLOB ? OR {jtype} NOT IN {_JSON_TYPES[kind]}", [_like_to_glob(stored)],
                     f"{'.'.join(path)} LIKE {stored!r}")
-        op = "=" if item.op == "=" else item.op
-        return (f"{extract} {op} ? OR {jtype} NOT IN {_JSON_TYPES[kind]}", [stored],
+        return (f"{extract} {item.op} ? OR {jtype} NOT IN {_JSON_TYPES[kind]}", [stored],
                 f"{'.'.join(path)} {item.op} {stored!r}")
     if isinstance(item, ast.IsNull):
         path = _simple_field(item.expr)

@@ -64,7 +64,7 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
     elif star_only:
         pairs = ((r, r) for r in records)
     else:
-        pairs = ((rec, row) for rec, row in ((rec, project(projections, ctx.with_record(rec))) for rec in records))
+        pairs = ((rec, project(projections, ctx.with_record(rec))) for rec in records)
     expand = _expand_projection(projections)
     if expand is not None:
         pairs = _expand(pairs, ctx)
@@ -334,17 +334,18 @@ def _traverse(roots: list[Any], fields: tuple[ast.Expr, ...], stmt: ast.Traverse
         rec = ctx.deref(rec)
         if not isinstance(rec, (Document, Blob)) or rec.rid is None or rec.rid in visited:
             continue
+        here = path + (rec.rid,)
         c = ctx.child(rec)
         c.vars["depth"] = depth
-        c.vars["path"] = list(path + (rec.rid,))
+        c.vars["path"] = list(here)
         if stmt.while_ is not None and not condition(stmt.while_, c):
             continue
         visited.add(rec.rid)
-        yield TraversedDocument.of(rec, depth, list(path + (rec.rid,))) if isinstance(rec, Document) else rec
+        yield TraversedDocument.of(rec, depth, list(here)) if isinstance(rec, Document) else rec
         if stmt.max_depth is not None and depth >= stmt.max_depth:
             continue
         children = _children(rec, fields, c)
-        items = [(ch, depth + 1, path + (rec.rid,)) for ch in children]
+        items = [(ch, depth + 1, here) for ch in children]
         if breadth:
             frontier.extend(items)
         else:
@@ -356,11 +357,8 @@ def _children(rec: Any, fields: tuple[ast.Expr, ...], ctx: Context) -> list[Any]
     if not isinstance(rec, Document):
         return out
     for f in fields:
-        if isinstance(f, ast.Star) or (isinstance(f, ast.FunctionCall) and f.name in ("any", "all")):
-            for v in rec.fields.values():
-                out.extend(_links(v))
-            continue
-        if isinstance(f, ast.Field) and len(f.path) == 1 and f.path[0] in ("*",):
+        if isinstance(f, ast.Star) or (isinstance(f, ast.FunctionCall) and f.name in ("any", "all")) \
+                or (isinstance(f, ast.Field) and len(f.path) == 1 and f.path[0] == "*"):
             for v in rec.fields.values():
                 out.extend(_links(v))
             continue
@@ -549,8 +547,7 @@ def _special_rows(bindings: Iterator[dict[str, Any]], kind: str,
     seen: set[Any] = set()
     for b in bindings:
         if kind == "matches":
-            row = Document(None, {k: v for k, v in _public(b, aliases).items()})
-            yield b, row
+            yield b, Document(None, _public(b, aliases))
         elif kind == "paths":
             yield b, Document(None, dict(b))
         else:

@@ -6,16 +6,16 @@ from typing import Any
 
 from console import ast
 
+# Graph steps are both functions and methods.
+_GRAPH_NAMES = {"oute": "outE", "ine": "inE", "bothe": "bothE", "outv": "outV", "inv": "inV", "bothv": "bothV"}
 _METHOD_NAMES = {
     "touppercase": "toUpperCase", "tolowercase": "toLowerCase", "asstring": "asString",
     "asinteger": "asInteger", "aslong": "asLong", "asfloat": "asFloat", "asdouble": "asDouble",
     "asdecimal": "asDecimal", "asboolean": "asBoolean", "asdate": "asDate", "asdatetime": "asDateTime",
     "aslist": "asList", "asset": "asSet", "asmap": "asMap", "indexof": "indexOf", "charat": "charAt",
-    "oute": "outE", "ine": "inE", "bothe": "bothE", "outv": "outV", "inv": "inV", "bothv": "bothV",
-    "tojson": "toJSON", "removeall": "removeAll", "javatype": "javaType",
+    **_GRAPH_NAMES, "tojson": "toJSON", "removeall": "removeAll", "javatype": "javaType",
 }
-_FUNCTION_NAMES = {"oute": "outE", "ine": "inE", "bothe": "bothE", "outv": "outV", "inv": "inV",
-                   "bothv": "bothV", "ifnull": "ifnull", "unionall": "unionAll"}
+_FUNCTION_NAMES = {**_GRAPH_NAMES, "unionall": "unionAll"}
 
 
 def _lit(v: Any) -> str:

@@ -13,7 +13,7 @@ from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Any
 
-from console.engine.codec import datetime_to_ms
+from console.engine.codec import datetime_to_ms, ms_to_datetime
 from console.engine.document import Blob, Document
 from console.engine.rid import RID, RID_RE
 from console.engine.validation import Mismatch, parse_datetime
@@ -56,8 +56,6 @@ def as_datetime(v: Any) -> _dt.datetime | None:
         except Mismatch:
             return None
     if is_number(v):
-        from console.engine.codec import ms_to_datetime
-
         return ms_to_datetime(int(v))
     return None
 
@@ -211,7 +209,7 @@ def sort_key(v: Any) -> tuple[int, Any]:
     if isinstance(v, bool):
         return (1, int(v))
     if is_number(v):
-        return (2, float(v) if not isinstance(v, Decimal) else float(v))
+        return (2, float(v))
     if isinstance(v, _dt.datetime):
         return (3, v.timestamp())
     if isinstance(v, _dt.date):
