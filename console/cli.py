@@ -99,14 +99,10 @@ def _run(args: argparse.Namespace) -> int:
                 path = Path(name)
                 try:
                     content = path.read_text(encoding="utf-8")
-                except FileNotFoundError:
-                    session.renderer.error(f"orient-console: cannot read '{name}': no such file")
-                    return EXIT_USAGE
-                except IsADirectoryError:
-                    session.renderer.error(f"orient-console: cannot read '{name}': it is a directory")
-                    return EXIT_USAGE
                 except (OSError, UnicodeDecodeError) as exc:
-                    session.renderer.error(f"orient-console: cannot read '{name}': {getattr(exc, 'strerror', None) or exc}")
+                    from console.script import read_error
+
+                    session.renderer.error(f"orient-console: cannot read '{name}': {read_error(exc)}")
                     return EXIT_USAGE
                 ok = session.run_script(content, name) and ok
                 if not ok and not session.settings.ignoreErrors:

@@ -60,7 +60,7 @@ class Renderer:
             return self._color
         return self.is_terminal() and not os.environ.get("NO_COLOR") and self.fmt == "table"
 
-    def _make(self, file: TextIO, stderr: bool = False):
+    def _make(self, file: TextIO):
         from rich.console import Console
 
         width = self.settings.width or None
@@ -80,7 +80,7 @@ class Renderer:
     @property
     def err_console(self):
         if self._err_console is None or self._err_console.file is not self.err:
-            self._err_console = self._make(self.err, stderr=True)
+            self._err_console = self._make(self.err)
         return self._err_console
 
     def reset(self) -> None:
@@ -93,10 +93,7 @@ class Renderer:
         """An informational line (stderr when the output is for programs)."""
         if self.settings.verbose < level:
             return
-        if self.fmt == "table":
-            self._print(self.console, text, None)
-        else:
-            self._print(self.err_console, text, None)
+        self._print(self.console if self.fmt == "table" else self.err_console, text, None)
 
     def success(self, text: str) -> None:
         if self.settings.verbose < 2:

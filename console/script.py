@@ -35,7 +35,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Statement", "ScanState", "split_statements", "is_complete", "scan_state"]
+__all__ = ["Statement", "ScanState", "split_statements", "is_complete", "scan_state", "read_error"]
 
 
 @dataclass(frozen=True)
@@ -252,3 +252,12 @@ def is_complete(text: str) -> bool:
     if s.open_quote is not None or s.block_comment:
         return False
     return s.semi_tail or s.depth == 0
+
+
+def read_error(exc: OSError | UnicodeDecodeError) -> str:
+    """Why a script file could not be read, for a one-line message."""
+    if isinstance(exc, FileNotFoundError):
+        return "no such file"
+    if isinstance(exc, IsADirectoryError):
+        return "it is a directory"
+    return f"{getattr(exc, 'strerror', None) or exc}"

@@ -12,8 +12,12 @@ class SettingError(OrientError):
     """Unknown property or a value of the wrong kind."""
 
 
+def _str(text: str) -> str:
+    return text.strip().strip("'\"")
+
+
 def _bool(text: str) -> bool:
-    t = text.strip().strip("'\"").lower()
+    t = _str(text).lower()
     if t in ("true", "on", "yes", "1"):
         return True
     if t in ("false", "off", "no", "0"):
@@ -22,16 +26,12 @@ def _bool(text: str) -> bool:
 
 
 def _int(text: str) -> int:
-    return int(text.strip().strip("'\""))
-
-
-def _str(text: str) -> str:
-    return text.strip().strip("'\"")
+    return int(_str(text))
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
     def parse(text: str) -> str:
-        t = text.strip().strip("'\"").lower()
+        t = _str(text).lower()
         if t not in choices:
             raise ValueError(f"expected one of {', '.join(choices)}")
         return t

@@ -11,17 +11,17 @@ from console.session import Session
 def find_topic(words: tuple[str, ...]) -> list[CommandInfo]:
     """Commands whose name is, or starts with, the words asked about."""
     wanted = " ".join(w.upper() for w in words)
-    if wanted in ("?",):
+    if wanted == "?":
         return []
     cmds = all_commands()
-    exact = [c for c in cmds if c.name == wanted or wanted in [a.strip() for a in c.syntax.split("|")[0:1]]]
+    exact = [c for c in cmds if c.name == wanted or c.syntax.split("|")[0].strip() == wanted]
     if exact:
         return exact
     aliases = {"QUIT": "EXIT", "BYE": "EXIT", "LIST CLASSES": "CLASSES", "LIST CLUSTERS": "CLUSTERS",
-               "LIST INDEXES": "INDEXES", "?": "HELP"}
+               "LIST INDEXES": "INDEXES"}
     if wanted in aliases:
         return [c for c in cmds if c.name == aliases[wanted]]
-    return [c for c in cmds if c.name.startswith(wanted + " ") or c.name.startswith(wanted)]
+    return [c for c in cmds if c.name.startswith(wanted)]
 
 
 @command(ast.Help, "HELP", "HELP [<command>] | ?",

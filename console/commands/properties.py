@@ -9,6 +9,7 @@ from pathlib import Path
 from console import ast
 from console.commands import command
 from console.errors import Cancelled, OrientError
+from console.script import read_error
 from console.session import AlreadyReported, ExitRequested, Session
 
 MAX_SCRIPT_DEPTH = 16
@@ -66,12 +67,8 @@ def load_script(session: Session, stmt: ast.LoadScript, text: str) -> None:
         raise OrientError(f"LOAD SCRIPT nested more than {MAX_SCRIPT_DEPTH} deep (does a script load itself?)")
     try:
         content = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise OrientError(f"cannot read script '{path}': no such file") from None
-    except IsADirectoryError:
-        raise OrientError(f"cannot read script '{path}': it is a directory") from None
     except (OSError, UnicodeDecodeError) as exc:
-        raise OrientError(f"cannot read script '{path}': {getattr(exc, 'strerror', None) or exc}") from None
+        raise OrientError(f"cannot read script '{path}': {read_error(exc)}") from None
     session.script_depth += 1
     try:
         ok = session.run_script(content, str(path))

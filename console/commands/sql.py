@@ -80,11 +80,7 @@ def _brief(r: Any, rec: Any) -> str:
 
 
 def _sql(node: type[ast.Statement], name: str, syntax: str, purpose: str, example: str) -> None:
-    command(node, name, syntax, purpose, example, group="sql")(_run)
-
-
-def _run(session: Session, stmt: Any, text: str) -> None:
-    run_sql(session, stmt, text)
+    command(node, name, syntax, purpose, example, group="sql")(run_sql)
 
 
 _sql(ast.Select, "SELECT",

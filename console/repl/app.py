@@ -54,7 +54,6 @@ def build_prompt_session(session: Session, *, input: Any = None, output: Any = N
     from console.repl.history import MaskedFileHistory, default_history_path
     from console.repl.lexer import OrientDBLexer
     from console.script import is_complete
-    from console.settings import SPECS
     from console.transfer.options import BackupOptions, ExportOptions, ImportOptions, RestoreOptions, option_names
 
     cache = SchemaCache()
@@ -67,7 +66,7 @@ def build_prompt_session(session: Session, *, input: Any = None, output: Any = N
         "restore": [n + "=" for n in option_names(RestoreOptions)],
         "check": ["-fix"],
     }
-    completer = OrientCompleter(cache, console_properties=[s.name for s in SPECS], options=options)
+    completer = OrientCompleter(cache, options=options)
     if history is None:
         try:
             history = MaskedFileHistory(str(default_history_path()))

@@ -38,7 +38,7 @@ MASK = "*****"
 # quantifiers are possessive so a failed match never backtracks
 _QUOTED = r"""'(?:[^'\\]|\\.)*+(?:'|\Z)|"(?:[^"\\]|\\.)*+(?:"|\Z)|`(?:[^`\\]|\\.)*+(?:`|\Z)"""
 _ARG = rf"(?:{_QUOTED}|[^\s;'\"`]++)++"
-_SECRET_ARG = rf"(?P<secret>(?:{_QUOTED}|[^\s;'\"`]++)++)"      # positional password
+_SECRET_ARG = rf"(?P<secret>{_ARG})"      # positional password
 _SECRET_VALUE = rf"(?P<secret>{_QUOTED}|[^\s;,)}}\]'\"`]++)"  # value in a list / document
 _SEP = r"[^\S\n]++"  # blanks between arguments (a newline ends a statement)
 _START = r"(?<![\w.$@])"

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Union
 
 from console.repl.lexer import FUNCTIONS
+from console.settings import SPECS
 
 # --- suggestion kinds --------------------------------------------------------
 
@@ -109,13 +110,9 @@ START_KEYWORDS = (
 )
 """Commands and SQL statements a statement can start with."""
 
-CONSOLE_PROPERTIES = (
-    "limit", "echo", "ignoreErrors", "verbose", "collectionMaxItems", "maxBinaryDisplay",
-    "maxColumnWidth", "debug", "format", "width", "backupCompressionLevel", "backupBufferSize",
-    "dateFormat", "dateTimeFormat", "progress",
-)
-"""Default console property names (OrientCompleter takes the real list)."""
-BOOLEAN_CONSOLE_PROPERTIES = frozenset({"echo", "ignoreerrors", "debug", "progress"})
+CONSOLE_PROPERTIES = tuple(s.name for s in SPECS)
+"""The console property names."""
+BOOLEAN_CONSOLE_PROPERTIES = frozenset(s.name.lower() for s in SPECS if isinstance(s.default, bool))
 PROPERTY_VALUES = {"format": ("table", "json", "csv")}
 
 EXPORT_BOOLEANS = ("-includeInfo=", "-includeClusterDefinitions=", "-includeSchema=",
