@@ -27,10 +27,7 @@ from console.engine.document import Document
 from console.engine.rid import POSITION_BITS, POSITION_MASK, RID
 from console.engine.types import OType, infer_type
 from console.remote.csv import CSVError, _key, _quote, encode_value
-
-TX_UPDATE, TX_DELETE, TX_CREATE = 1, 2, 3
-_TX_COMMIT_OP = 60
-
+from console.remote.wire import TX_COMMIT, TX_CREATE, TX_DELETE, TX_UPDATE, WireReader
 
 # --- content -------------------------------------------------------------------------------
 
@@ -127,8 +124,6 @@ def rewrite_links(value: Any, fn: Any) -> tuple[Any, bool]:
             nv, ch = rewrite_links(v, fn)
             if ch:
                 changed = True
-                if nv is None and type(v) is RID:
-                    continue
             out.append(nv)
         return (out if changed else value), changed
     if t is dict:
@@ -210,15 +205,13 @@ def _tx_message_class() -> type:
     from pyorient.constants import FIELD_BYTE
     from pyorient.messages.base import BaseMessage
 
-    from console.remote.wire import WireReader
-
     class RawTxCommit(BaseMessage):
         """REQUEST_TX_COMMIT with a pre-built body; returns (created, updated)."""
 
         def __init__(self, sock: Any) -> None:
             super().__init__(sock)
-            self._append((FIELD_BYTE, chr(_TX_COMMIT_OP)))
-            self._command = chr(_TX_COMMIT_OP)
+            self._append((FIELD_BYTE, chr(TX_COMMIT)))
+            self._command = chr(TX_COMMIT)
             self._payload = b""
 
         def prepare(self, params: Any = None) -> Any:
@@ -254,9 +247,7 @@ def send_tx(db: Any, body: bytes, what: str) -> tuple[list[tuple[RID, RID]], lis
         _TX_CLASS = _tx_message_class()
     link = db._link
     with link.errors(what):
-        conn = link.client._connection
-        token = conn.auth_token if conn.auth_token != b"" else link.client._auth_token
-        msg = _TX_CLASS(conn).set_session_token(token)
+        msg = _TX_CLASS(link.client._connection).set_session_token(link.session_token())
         return msg.prepare(body).send().fetch_response()
 
 

@@ -74,6 +74,11 @@ def _str(value: Any) -> str:
     return value.decode("utf-8", "replace") if isinstance(value, bytes) else str(value)
 
 
+def _need_name(url: DatabaseURL) -> None:
+    if not url.name:
+        raise OrientError(f"remote URL '{url}' names no database: use remote:<host>[:port]/<db>")
+
+
 def connect_server(url: DatabaseURL, user: str, password: str | None) -> RemoteServer:
     link = Link(url)
     try:
@@ -87,8 +92,7 @@ def connect_server(url: DatabaseURL, user: str, password: str | None) -> RemoteS
 def create_remote(url: DatabaseURL, user: str, password: str | None, *, storage: str = "plocal",
                   db_type: str = "graph") -> "RemoteDatabase":
     """Create a database with server credentials and open it as that server user."""
-    if not url.name:
-        raise OrientError(f"remote URL '{url}' names no database: use remote:<host>[:port]/<db>")
+    _need_name(url)
     link = Link(url)
     try:
         link.connect(user, password or "")
@@ -101,8 +105,7 @@ def create_remote(url: DatabaseURL, user: str, password: str | None, *, storage:
 
 
 def drop_remote(url: DatabaseURL, user: str, password: str | None) -> None:
-    if not url.name:
-        raise OrientError(f"remote URL '{url}' names no database: use remote:<host>[:port]/<db>")
+    _need_name(url)
     link = Link(url)
     try:
         link.connect(user, password or "")
@@ -113,8 +116,7 @@ def drop_remote(url: DatabaseURL, user: str, password: str | None) -> None:
 
 
 def open_remote(url: DatabaseURL, user: str, password: str | None) -> "RemoteDatabase":
-    if not url.name:
-        raise OrientError(f"remote URL '{url}' names no database: use remote:<host>[:port]/<db>")
+    _need_name(url)
     link = Link(url)
     try:
         return RemoteDatabase._open(link, url, user, password or "")
@@ -148,9 +150,8 @@ class RemoteDatabase:
 
     # -- plumbing -------------------------------------------------------------------------------
     def _message(self, index: int) -> Any:
-        conn = self._link.client._connection
-        token = conn.auth_token if conn.auth_token != b"" else self._link.client._auth_token
-        return message_classes()[index](conn).set_session_token(token)
+        link = self._link
+        return message_classes()[index](link.client._connection).set_session_token(link.session_token())
 
     def _command(self, text: str, kind: str = "command") -> tuple[str, list[Any]]:
         """Send SQL (``kind`` command or script) and return the raw ``(kind, items)``."""
@@ -161,6 +162,10 @@ class RemoteDatabase:
         with self._link.errors("run the statement"):
             msg = self._message(0)
             return msg.prepare((QUERY_SCRIPT if kind == "script" else QUERY_CMD, text)).send().fetch_response()
+
+    def _script(self, statements: list[str]) -> None:
+        """Run statements as one SQL script in one transaction on the server."""
+        self._command("begin;\n" + ";\n".join(statements) + ";\ncommit", kind="script")
 
     def _records(self, text: str) -> list[Record]:
         kind, items = self._command(text)
@@ -377,7 +382,7 @@ class RemoteDatabase:
             return
         self._schema = None
         try:
-            self._command("begin;\n" + ";\n".join(queued) + ";\ncommit", kind="script")
+            self._script(queued)
         except OrientError as exc:
             raise type(exc)(f"transaction rolled back: {exc}") from None
 

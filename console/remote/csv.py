@@ -252,17 +252,11 @@ class _Parser:
         while True:
             m = _STR_SPECIAL_RE.search(s, i)
             if m is None:
-                if fallback is not None:
-                    count, j = fallback
-                    return "".join(parts[:count]) + "\\", j + 2
-                raise self.fail(self.n, "unterminated string")
+                return self.unterminated(parts, fallback)
             j = m.start()
             if s[j] == "\\":
                 if j + 1 >= self.n:
-                    if fallback is not None:
-                        count, k = fallback
-                        return "".join(parts[:count]) + "\\", k + 2
-                    raise self.fail(self.n, "unterminated string")
+                    return self.unterminated(parts, fallback)
                 parts.append(s[start:j])
                 if fallback is None and s[j + 1] == '"' and self.follows(j + 2, ctx):
                     fallback = (len(parts), j)
@@ -273,6 +267,13 @@ class _Parser:
                 parts.append(s[start:j])
                 return "".join(parts), j + 1
             i = j + 1  # an unescaped quote inside the string: keep it
+
+    def unterminated(self, parts: list[str], fallback: tuple[int, int] | None) -> tuple[str, int]:
+        """A string with no closing quote: closed at the raw backslash ``fallback`` noted, if any."""
+        if fallback is None:
+            raise self.fail(self.n, "unterminated string")
+        count, j = fallback
+        return "".join(parts[:count]) + "\\", j + 2
 
     def number(self, i: int, ctx: int) -> tuple[Any, OType | None, int]:
         m = _NUMBER_RE.match(self.s, i)

@@ -250,6 +250,11 @@ class Link:
         with self.errors("log in"):
             self.client.connect(user, password, CLIENT_ID)
 
+    def session_token(self) -> bytes:
+        """The token to send with a request: the connection's, else the client's (pyorient keeps both)."""
+        conn = self.client._connection
+        return conn.auth_token if conn.auth_token != b"" else self.client._auth_token
+
     def close(self) -> None:
         try:
             self.client.close()

@@ -49,10 +49,6 @@ SYSTEM_CLUSTERS = frozenset({"internal", "index", "manindex", "default"})
 
 # --- content -------------------------------------------------------------------------------
 
-def decode_document(content: bytes) -> Document:
-    return decode_record(content)
-
-
 def resolve_class(db: EmbeddedDatabase, class_name: str | None, cluster: int | None) -> tuple[str | None, int | None]:
     """The class and cluster a new document goes to, creating an unknown class (see the module doc)."""
     schema = db.schema
@@ -111,7 +107,7 @@ def create(db: EmbeddedDatabase, cluster: int, content: bytes, record_type: str,
         return db.create_blob(content, cluster if cluster >= 0 else None)
     if record_type != "d":
         raise ServerError(X.SERIALIZATION, f"record type '{record_type}' is not supported (use 'd' or 'b')")
-    doc = decode_document(content)
+    doc = decode_record(content)
     class_name, target = resolve_class(db, doc.class_name, cluster)
     fields = rewrite_links(doc.fields, mapping or {})
     return db.insert(class_name, fields, types=doc.types, cluster=target)
@@ -130,7 +126,7 @@ def update(db: EmbeddedDatabase, rid: RID, content: bytes, record_type: str, ver
     check = version not in (-1, -2)
     if record_type == "b":
         return db.update_blob(Blob(content, rid, version), check_version=check).version
-    doc = decode_document(content)
+    doc = decode_record(content)
     doc.fields = rewrite_links(doc.fields, mapping or {})
     doc.rid = rid
     doc.version = version

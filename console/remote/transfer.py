@@ -221,8 +221,7 @@ class RemoteImport:
             wanted.update(i for i in c.cluster_ids if i >= 0)
         with self.scratch.snapshot():
             for c in ss.clusters:
-                if c.id not in wanted and self.scratch.count_cluster(c.id) and \
-                        any(self._copied(c.id, row[0]) for row in self.scratch.raw_cluster(c.id)):
+                if c.id not in wanted and self.scratch.count_cluster(c.id) and self._has_records(c.id):
                     wanted.add(c.id)
         wanted = {i for i in wanted if ss.get_cluster(i) is not None
                   and ss.cluster(i).name.lower() not in _SYSTEM_CLUSTERS}
@@ -424,7 +423,7 @@ class RemoteImport:
                 raise OrientError(f"class {name} got clusters {sorted(got)} on the server instead of {sorted(ids)}")
 
     def _script(self, statements: list[str]) -> None:
-        self.db._command("begin;\n" + ";\n".join(statements) + ";\ncommit", kind="script")
+        self.db._script(statements)
 
     # -- 2. records --------------------------------------------------------------------------------------
     def _remote_class_clusters(self) -> dict[str, tuple[int, ...]]:

@@ -755,6 +755,13 @@ def write_record(w: WireWriter, record: Document | Blob, rid: RID | None = None)
     return write_record_entry(w, rid, record.version, content, rtype)
 
 
+def _write_prefetched(w: WireWriter, records: Iterable[Document | Blob]) -> None:
+    """``[(2)(entry)]*``: records a fetch plan adds to a result."""
+    for extra in records:
+        w.byte(2)
+        write_record(w, extra)
+
+
 def write_record_load(w: WireWriter, record: Document | Blob | None,
                       prefetched: Iterable[Document | Blob] = ()) -> WireWriter:
     """RECORD_LOAD body: ``(0)`` when missing, else ``(1)(type)(version)(content)``,
@@ -764,9 +771,7 @@ def write_record_load(w: WireWriter, record: Document | Blob | None,
         return w.byte(0)
     rtype, content = _content(record)
     w.byte(1).byte(rtype).int(record.version).bytes(content)
-    for extra in prefetched:
-        w.byte(2)
-        write_record(w, extra)
+    _write_prefetched(w, prefetched)
     return w.byte(0)
 
 
@@ -812,9 +817,7 @@ def write_result_list(w: WireWriter, records: Sequence[Document | Blob],
     w.byte("l").int(len(records))
     for record in records:
         write_record(w, record)
-    for extra in prefetched:
-        w.byte(2)
-        write_record(w, extra)
+    _write_prefetched(w, prefetched)
     return w.byte(0)
 
 
@@ -834,8 +837,7 @@ def write_async_results(w: WireWriter, records: Iterable[Document | Blob],
     """A whole asynchronous result stream: results, prefetched records, end."""
     for record in records:
         write_async_record(w, record)
-    for extra in prefetched:
-        write_async_record(w, extra, prefetched=True)
+    _write_prefetched(w, prefetched)
     return write_async_end(w)
 
 
