@@ -296,16 +296,17 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
 
     def export_records(self, cluster: int | str, include: set[str] | None = None,
                        exclude: set[str] | None = None, batch: int = 4096,
-                       span: tuple[int, int] | None = None) -> Iterator[list[bytes]]:
+                       span: tuple[int, int] | None = None, sep: bytes = b",") -> Iterator[tuple[bytes, int]]:
         """A cluster's records as export JSON (meta fields spliced before the stored body by
-        SQLite itself), in position order, in batches; class names filtered case-insensitively.
+        SQLite itself), in position order, as ``(chunk, count)``: ``count`` records joined
+        by ``sep``; class names filtered case-insensitively.
 
         ``span`` limits the output to packed keys ``lo..hi`` of the cluster.
         Use inside ``snapshot()``.
         """
         cid = self._readable_cluster(cluster)
         lo, hi = span if span is not None else cluster_range(cid)
-        return export_rows(self.conn, cid, lo, hi, include, exclude, batch)
+        return export_rows(self.conn, cid, lo, hi, include, exclude, batch, sep)
 
     def browse_cluster(self, cluster: int | str) -> Iterator[Record]:
         """Every record of a cluster in position order, from one snapshot."""

@@ -330,13 +330,13 @@ def _write_spliced(db: Any, clusters: list[Any], include: set[str] | None, exclu
         done: dict[int, int] = {}
         for c, lo, hi in mine:
             n_cluster = 0
-            for batch in db.export_records(c.id, include, exclude, span=(lo, hi)):
-                w((sep if total else lead) + sep.join(batch))
-                total += len(batch)
-                n_cluster += len(batch)
+            for chunk, count in db.export_records(c.id, include, exclude, span=(lo, hi), sep=sep):
+                w((sep if total else lead) + chunk)
+                total += count
+                n_cluster += count
                 faults.reached("export", total)
                 if advance is not None:
-                    advance(len(batch))
+                    advance(count)
                 if helper is not None:
                     helper.poll(advance)
                 if cancelled is not None and cancelled():

@@ -279,14 +279,14 @@ def _serve(spec: dict[str, Any]) -> int:
     raw = done = 0
     for cid, lo, hi in spec["segments"]:
         n = 0
-        for batch in export_rows(conn, cid, lo, hi, include, exclude):
-            data = (sep if raw else b"") + sep.join(batch)
+        for chunk, count in export_rows(conn, cid, lo, hi, include, exclude, sep=sep):
+            data = (sep if raw else b"") + chunk
             raw += len(data)
             out.write(comp.compress(data) if comp is not None else data)
-            n += len(batch)
-            done += len(batch)
+            n += count
+            done += count
             faults.reached("export", spec["before"] + done, start=spec["before"])
-            say.write(b"p %d\n" % len(batch))
+            say.write(b"p %d\n" % count)
             say.flush()
             if os.getppid() != parent:
                 return 3
