@@ -119,8 +119,9 @@ class Renderer:
             console.file.flush()
 
     # -- values ----------------------------------------------------------------------
-    def cell(self, v: Any, depth: int = 0) -> str:
-        """A value as shown in a table cell."""
+    def cell(self, v: Any, depth: int = 0, max_items: int | None = None) -> str:
+        """A value as shown in a table cell; collections show ``max_items`` items
+        (default: the ``collectionMaxItems`` setting; -1: all)."""
         s = self.settings
         if v is None:
             return "null"
@@ -146,22 +147,22 @@ class Renderer:
             return text if len(text) <= limit else text[:limit] + f"...({len(v)} bytes)"
         if isinstance(v, Document):
             head = f"{v.class_name}" if v.class_name else ""
-            return head + "{" + self._items(list(v.fields.items()), depth, mapping=True) + "}"
+            return head + "{" + self._items(list(v.fields.items()), depth, max_items, mapping=True) + "}"
         if isinstance(v, dict):
-            return "{" + self._items(list(v.items()), depth, mapping=True) + "}"
+            return "{" + self._items(list(v.items()), depth, max_items, mapping=True) + "}"
         if isinstance(v, (list, tuple, set)):
-            return "[" + self._items(list(v), depth) + "]"
+            return "[" + self._items(list(v), depth, max_items) + "]"
         return str(v)
 
-    def _items(self, items: list[Any], depth: int, mapping: bool = False) -> str:
-        n = self.settings.collectionMaxItems
+    def _items(self, items: list[Any], depth: int, max_items: int | None, mapping: bool = False) -> str:
+        n = self.settings.collectionMaxItems if max_items is None else max_items
         shown = items if n < 0 or len(items) <= n else items[:n]
         if depth > 3:
             return "..."
         if mapping:
-            parts = [f"{k}:{self.cell(v, depth + 1)}" for k, v in shown]
+            parts = [f"{k}:{self.cell(v, depth + 1, max_items)}" for k, v in shown]
         else:
-            parts = [self.cell(v, depth + 1) for v in shown]
+            parts = [self.cell(v, depth + 1, max_items) for v in shown]
         if len(shown) < len(items):
             parts.append(f"...(+{len(items) - len(shown)} more)")
         return ",".join(parts)
@@ -256,10 +257,10 @@ class Renderer:
             table.add_row(*cells)
         self.console.print(table)
 
-    def _plain_cell(self, v: Any):
+    def _plain_cell(self, v: Any, max_items: int | None = None):
         from rich.text import Text
 
-        text = self.cell(v)
+        text = self.cell(v, max_items=max_items)
         if self.color and v is None:
             return Text(text, style="dim")
         return Text(text)
@@ -325,14 +326,9 @@ class Renderer:
         t.add_column("Field", no_wrap=True)
         t.add_column("Type", no_wrap=True, style="dim" if self.color else "")
         t.add_column("Value", overflow="fold")
-        saved = self.settings._values["collectionMaxItems"]
-        self.settings._values["collectionMaxItems"] = -1
-        try:
-            for name, value in rec.fields.items():
-                otype = rec.type_of(name)
-                t.add_row(name, otype.name if otype else "", self._plain_cell(value))
-        finally:
-            self.settings._values["collectionMaxItems"] = saved
+        for name, value in rec.fields.items():  # a single record shows its collections whole
+            otype = rec.type_of(name)
+            t.add_row(name, otype.name if otype else "", self._plain_cell(value, max_items=-1))
         self.console.print(t)
 
     # -- machine formats -------------------------------------------------------------------

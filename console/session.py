@@ -38,11 +38,15 @@ class StatementError:
 
 
 def default_data_dir() -> Path:
-    """``$XDG_DATA_HOME/orient-console`` (``~/.local/share/orient-console``)."""
+    """``$XDG_DATA_HOME/orient-console`` (``~/.local/share/orient-console``).
+
+    A relative ``XDG_DATA_HOME`` is ignored, as the XDG spec asks.
+    """
     import os
 
-    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "orient-console"
+    base = os.environ.get("XDG_DATA_HOME", "")
+    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
+    return root / "orient-console"
 
 
 class Session:

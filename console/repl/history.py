@@ -91,14 +91,13 @@ class MaskedFileHistory(FileHistory):
 
 
 def default_history_path() -> Path:
-    """``$XDG_DATA_HOME/orient-console/history`` (default ``~/.local/share/...``).
+    """``history`` in the console's data directory (``session.default_data_dir``).
 
-    The ``orient-console`` directory is created with mode 0700 if missing.
-    A relative ``XDG_DATA_HOME`` is ignored, as the XDG spec asks.
+    The directory is created with mode 0700 if missing.
     """
-    base = os.environ.get("XDG_DATA_HOME", "")
-    root = Path(base) if base and os.path.isabs(base) else Path.home() / ".local" / "share"
-    directory = root / "orient-console"
+    from console.session import default_data_dir
+
+    directory = default_data_dir()
     if not directory.is_dir():
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
         os.chmod(directory, 0o700)  # mkdir's mode is filtered by the umask

@@ -129,3 +129,17 @@ def test_default_history_path_keeps_an_existing_directory(tmp_path, monkeypatch)
     os.chmod(tmp_path / "orient-console", 0o755)
     default_history_path()
     assert stat.S_IMODE(os.stat(tmp_path / "orient-console").st_mode) == 0o755
+
+
+@pytest.mark.parametrize("xdg", ["relative/dir", "", None, "/abs"])
+def test_history_lives_in_the_sessions_data_directory(tmp_path, monkeypatch, xdg):
+    from console.session import default_data_dir
+
+    monkeypatch.setenv("HOME", str(tmp_path))
+    if xdg is None:
+        monkeypatch.delenv("XDG_DATA_HOME", raising=False)
+    else:
+        monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path) + xdg if xdg.startswith("/") else xdg)
+    assert default_history_path().parent == default_data_dir()
+    expected = tmp_path / "abs" if xdg == "/abs" else tmp_path / ".local" / "share"
+    assert default_data_dir() == expected / "orient-console"
