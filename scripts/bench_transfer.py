@@ -18,7 +18,9 @@ only, one jsonb column). Then, alternating, --repeat times each, it times:
 and prints medians, records/s, ratios, and the peak RSS of each child
 process. Export and import are also measured at N/5 to show whether memory
 stays flat. Our commands run as `orient-console -c ...` child processes, like
-pg_dump and pg_restore.
+pg_dump and pg_restore. No background work overlaps a timed run: dirty pages
+are synced before each one, and PostgreSQL runs without autovacuum, its table
+vacuumed and checkpointed after loading and after each restore.
 
     python scripts/bench_transfer.py [--n 1000000] [--quick] [--repeat 3]
 """
@@ -159,6 +161,7 @@ def run(cmd: list[str], env: dict[str, str] | None = None, user: str | None = No
     env = dict(os.environ if env is None else env)
     if user is not None and os.geteuid() == 0:
         env["BENCH_RUN_AS"] = user
+    os.sync()  # the previous run's dirty pages are written back now, not during this one
     p = subprocess.run([sys.executable, "-c", _WRAPPER, *cmd], capture_output=True, env=env, check=False)
     out, err = p.stdout.decode(errors="replace"), p.stderr.decode(errors="replace")
     if p.returncode != 0:
@@ -200,7 +203,9 @@ class Postgres:
         run([self.tool("initdb"), "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync"],
             env=self.env, user=self.user)
         run([self.tool("pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.root / "log"), "-o",
-             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=on", "start"],
+             f"-p {self.port} -c listen_addresses=127.0.0.1 -k {self.root} -c fsync=on"
+             # no background vacuum competing with the timed runs (ours or pg's) for the 2 cores
+             " -c autovacuum=off", "start"],
             env=self.env, user=self.user)
 
     def stop(self) -> None:
@@ -232,7 +237,8 @@ def load_postgres(pg: Postgres, export_file: Path, work: Path) -> None:
         pw = pwd.getpwnam(pg.user)
         os.chown(tsv, pw.pw_uid, pw.pw_gid)
     pg.psql("bench", f"\\copy records FROM '{tsv}'")
-    pg.psql("bench", "ANALYZE records")
+    pg.psql("bench", "VACUUM (FREEZE, ANALYZE) records")
+    pg.psql("bench", "CHECKPOINT")  # nothing left to flush while the runs are timed
     tsv.unlink()
 
 
@@ -272,6 +278,7 @@ def floor(db_dir: Path) -> float:
 
         comp = zlib.compressobj(1, zlib.DEFLATED, 31)
     conn = sqlite3.connect(str(db_dir / "database.sqlite"))
+    os.sync()
     t0 = time.perf_counter()
     buf: list[bytes] = []
     size = 0
@@ -352,6 +359,7 @@ def main(argv: list[str] | None = None) -> int:
                 pg.psql("postgres", "CREATE DATABASE restored")
                 restores.append(run([pg.tool("pg_restore"), "-d", "restored", str(dump_file)], env=pg.env,
                                     user=pg.user))
+                pg.psql("postgres", "CHECKPOINT")  # the restore's dirty buffers, flushed untimed
             results["pg"] = {"dump": median_of(dumps), "restore": median_of(restores),
                              "dump_size": dump_file.stat().st_size}
         report(results, args.repeat)

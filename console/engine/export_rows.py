@@ -32,14 +32,18 @@ def class_filter(include: set[str] | None, exclude: set[str] | None) -> tuple[st
     return where, args
 
 
+BATCH_BYTES = 4 << 20  #: about this much export JSON per batch, whatever the record sizes
+
+
 def export_rows(conn: sqlite3.Connection, cid: int, lo: int, hi: int, include: set[str] | None = None,
                 exclude: set[str] | None = None, batch: int = 4096, sep: bytes = b",") -> Iterator[tuple[bytes, int]]:
     """Records with keys in ``lo..hi`` of cluster ``cid`` as export JSON, in key order.
 
-    Yields ``(chunk, count)``: ``count`` records joined by ``sep``. SQLite splices and
-    joins each batch of documents in one statement (one row per batch for Python to
-    handle); a batch holding a blob, or too large for one SQLite string, is served row
-    by row instead.
+    Yields ``(chunk, count)``: ``count`` records (at most ``batch``) joined by ``sep``.
+    SQLite splices and joins each batch of documents in one statement (one row per
+    batch for Python to handle); a batch holding a blob, or too long for one SQLite
+    string, is served row by row instead. Batches start small and are sized from the
+    records seen so far to about BATCH_BYTES, so large documents do not pile up in memory.
     """
     extra, extra_args = class_filter(include, exclude)
     where = "rid > ? AND rid <= ?" + extra
@@ -51,21 +55,23 @@ def export_rows(conn: sqlite3.Connection, cid: int, lo: int, hi: int, include: s
     sql = (f"SELECT CAST(group_concat(j, ?) AS BLOB), max(rid), count(*), max(kind) FROM"
            f" (SELECT rid, kind, {head} || {body} AS j FROM records WHERE {where} ORDER BY rid LIMIT ?)")
     last = lo - 1
+    limit = min(batch, 16)
     while last < hi:
         args = [last, hi, *extra_args]
         try:
-            chunk, top, count, kind = conn.execute(sql, [sep, *args, batch]).fetchone()
+            chunk, top, count, kind = conn.execute(sql, [sep, *args, limit]).fetchone()
         except sqlite3.DataError:  # "string or blob too big"
             chunk, top, count, kind = None, None, 1, KIND_BLOB
         if not count:
             return
         if kind == KIND_BLOB:
             rows = conn.execute(f"SELECT rid, ver, cls, kind, data FROM records WHERE {where}"
-                                f" ORDER BY rid LIMIT ?", [*args, batch]).fetchall()
+                                f" ORDER BY rid LIMIT ?", [*args, limit]).fetchall()
             top, count = rows[-1][0], len(rows)
             chunk = sep.join([record_json(cid, *row) for row in rows])
         yield chunk, count
         last = top
+        limit = max(1, min(batch, limit * 4, BATCH_BYTES * count // max(len(chunk), 1)))
 
 
 def record_json(cid: int, key: int, version: int, cls: str | None, kind: int, data: bytes) -> bytes:

@@ -95,3 +95,26 @@ def test_a_batch_too_long_for_one_sqlite_string_falls_back_to_rows(mixed):
 def test_an_empty_range_yields_nothing(db):
     cid = db.create_cluster("empty")
     assert _exported(db.conn, cid) == (b"", [])
+
+
+def test_batches_grow_from_small_to_the_batch_size_for_small_records(db):
+    db.create_class("Dot")
+    db.insert_many("Dot", ({"i": i} for i in range(6000)))
+    cid = db.schema.cls("Dot").cluster_ids[0]
+    got, counts = _exported(db.conn, cid)
+    assert got == _expected(db.conn, cid, b",")
+    assert counts[:5] == [16, 64, 256, 1024, 4096] and sum(counts) == db.count_cluster(cid)
+
+
+def test_large_documents_come_in_batches_of_about_batch_bytes(db, monkeypatch):
+    from console.engine import export_rows as module
+
+    monkeypatch.setattr(module, "BATCH_BYTES", 64 << 10)
+    db.create_class("Big")
+    db.insert_many("Big", ({"i": i, "text": "x" * (5000 + 37 * i)} for i in range(120)))
+    cid = db.schema.cls("Big").cluster_ids[0]
+    lo, hi = cluster_range(cid)
+    chunks = list(export_rows(db.conn, cid, lo, hi))
+    assert b",".join(c for c, _ in chunks) == _expected(db.conn, cid, b",")
+    assert len(chunks) > 5
+    assert max(len(c) for c, _ in chunks) <= 2 * (64 << 10)
