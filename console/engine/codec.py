@@ -215,7 +215,8 @@ def _loads_decimals(data: bytes) -> Any:
         obj = orjson.loads(data)
     except orjson.JSONDecodeError:
         return json.loads(data, parse_float=Decimal)
-    if type(obj) is not dict or data.count(b'"@fieldTypes"') != 1:
+    # One "@fieldTypes", the top level's: nested documents declare no DECIMAL of their own.
+    if type(obj) is not dict or "@fieldTypes" not in obj or data.count(b'"@fieldTypes"') != 1:
         return json.loads(data, parse_float=Decimal)
     for part in (obj.get("@fieldTypes") or "").split(","):
         name, _, letter = part.rpartition("=")

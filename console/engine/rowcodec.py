@@ -249,7 +249,10 @@ class RowDecoder:
             if len(self.layouts) > 256:
                 self.layouts.clear()
             layout = self.layouts[ft] = _Layout(ft if type(ft) is str else None, self.schema_types)
-        if b"=c" in data and not _exact_decimals(obj, data, layout.decimals):
+        if layout.decimals:
+            if not _exact_decimals(obj, data, layout.decimals):
+                return decode_body(data, self.schema_types)
+        elif data.find(b"{", 1) >= 0 and b"=c" in data:  # DECIMALs of embedded documents
             return decode_body(data, self.schema_types)
         shape = (tuple(obj), tuple(map(type, obj.values())))
         plan = layout.shapes.get(shape)
@@ -326,9 +329,7 @@ def _exact_decimals(obj: dict[str, Any], data: bytes, decimals: list[tuple[str, 
     is the field. With nested objects the key must be unique, and nested typed
     documents need the general (slower) reading: then this returns False.
     """
-    if not decimals:
-        return False
-    flat = data.count(b"{") == 1
+    flat = data.find(b"{", 1) < 0
     if not flat and data.count(b'"@fieldTypes"') != 1:
         return False
     for name, key, pattern in decimals:

@@ -53,6 +53,28 @@ def test_every_type_round_trips_with_schema(db):
     assert loaded.version == 1
 
 
+@pytest.mark.parametrize("top", [None, Decimal("7.000")])
+@pytest.mark.parametrize("where", ["embedded", "in a list", "both"])
+def test_decimals_of_embedded_documents_keep_their_digits(db, top, where):
+    """Digits, not just values: Decimal("1.10") == Decimal("1.1"), so compare the text."""
+    db.create_class("Order")
+    fields: dict = {}
+    if where != "in a list":
+        fields["line"] = Document(None, {"price": Decimal("1.10")}, {"price": OType.DECIMAL})
+    if where != "embedded":
+        fields["lines"] = [Document(None, {"qty": Decimal("2.500")}, {"qty": OType.DECIMAL})]
+    if top is not None:
+        fields["total"] = top
+    doc = db.insert("Order", fields)
+    for loaded in (db.load(doc.rid), next(iter(db.browse_class("Order")))):
+        if "line" in fields:
+            assert str(loaded["line"]["price"]) == "1.10"
+        if "lines" in fields:
+            assert str(loaded["lines"][0]["qty"]) == "2.500"
+        if top is not None:
+            assert str(loaded["total"]) == "7.000"
+
+
 def test_types_round_trip_schemaless_with_explicit_types(db):
     db.create_class("Free")
     fields = {
