@@ -515,12 +515,8 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
         if key in seen:
             continue
         seen.add(key)
-        if node.while_ is not None and depth > 0:
-            c = ctx.child(rec)
-            c.vars["depth"] = depth
-            c.vars["matched"] = dict(binding)
-            if not condition(node.while_, c):
-                continue
+        # As OrientDB: every node reached is a candidate (its filter decides); WHILE and
+        # maxDepth only decide whether the traversal goes on from it.
         if _node_ok(node, rec, binding, ctx, depth):
             yield rec
         if node.max_depth is not None and depth >= node.max_depth:
@@ -528,6 +524,7 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
         if node.while_ is not None:
             c = ctx.child(rec)
             c.vars["depth"] = depth
+            c.vars["matched"] = dict(binding)
             if not condition(node.while_, c):
                 continue
         for nxt in graph_step(ctx, rec, method, labels):
