@@ -67,6 +67,8 @@ def export_rows(conn: sqlite3.Connection, cid: int, lo: int, hi: int, include: s
         if kind == KIND_BLOB:
             rows = conn.execute(f"SELECT rid, ver, cls, kind, data FROM records WHERE {where}"
                                 f" ORDER BY rid LIMIT ?", [*args, limit]).fetchall()
+            if not rows:
+                return
             top, count = rows[-1][0], len(rows)
             chunk = sep.join([record_json(cid, *row) for row in rows])
         yield chunk, count

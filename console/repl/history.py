@@ -30,6 +30,8 @@ from typing import Iterable
 
 from prompt_toolkit.history import FileHistory
 
+from console.session import default_data_dir
+
 __all__ = ["MASK", "mask_secrets", "MaskedFileHistory", "default_history_path"]
 
 MASK = "*****"
@@ -95,8 +97,6 @@ def default_history_path() -> Path:
 
     The directory is created with mode 0700 if missing.
     """
-    from console.session import default_data_dir
-
     directory = default_data_dir()
     if not directory.is_dir():
         directory.mkdir(parents=True, exist_ok=True, mode=0o700)
