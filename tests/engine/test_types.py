@@ -45,11 +45,14 @@ def test_every_type_round_trips_with_schema(db):
         "lbag": [target.rid], "any": "free",
     }
     doc, loaded = _roundtrip(db, "All", values)
+    browsed = next(iter(db.browse_class("All")))
     for name, t in props.items():
-        assert loaded[name] == values[name], name
         expected_type = OType[t] if t != "ANY" else OType.STRING
-        assert loaded.type_of(name) is expected_type, name
-    assert list(loaded.fields) == list(values)
+        for got in (loaded, browsed):
+            assert got[name] == values[name], name
+            assert repr(got[name]) == repr(values[name]), name  # digits, int vs bool, nested types
+            assert got.type_of(name) is expected_type, name
+    assert list(loaded.fields) == list(values) == list(browsed.fields)
     assert loaded.version == 1
 
 
@@ -86,8 +89,10 @@ def test_types_round_trip_schemaless_with_explicit_types(db):
              "dt": OType.DATETIME, "date": OType.DATE, "lset": OType.LINKSET, "eset": OType.EMBEDDEDSET,
              "lmap": OType.LINKMAP, "byte": OType.BYTE}
     doc, loaded = _roundtrip(db, "Free", fields, types)
+    browsed = next(iter(db.browse_class("Free")))
     for k, v in fields.items():
         assert loaded[k] == v, k
+        assert repr(loaded[k]) == repr(v) == repr(browsed[k]), k
     assert loaded.type_of("long") is OType.LONG
     assert loaded.type_of("short") is OType.SHORT
     assert loaded.type_of("float") is OType.FLOAT
