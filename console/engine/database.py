@@ -478,8 +478,7 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
                         self._check_record(name, cid, CREATE)
                         if schema.cluster(cid).blob:
                             raise ValidationError(f"cluster '{schema.cluster(cid).name}' holds blobs, not documents")
-                        pos = conn.execute("SELECT next_pos FROM clusters WHERE id = ?",
-                                                        (cid,)).fetchone()[0]
+                        pos = conn.execute("SELECT next_pos FROM clusters WHERE id = ?", (cid,)).fetchone()[0]
                     nxt[cid] = pos + 1
                     body = encoder.encode(row) if encoder is not None else None
                     if body is None:

@@ -60,17 +60,18 @@ def export_rows(conn: sqlite3.Connection, cid: int, lo: int, hi: int, include: s
         args = [last, hi, *extra_args]
         try:
             chunk, top, count, kind = conn.execute(sql, [sep, *args, limit]).fetchone()
+            row_by_row = kind == KIND_BLOB
         except sqlite3.DataError:  # "string or blob too big"
-            chunk, top, count, kind = None, None, 1, KIND_BLOB
-        if not count:
-            return
-        if kind == KIND_BLOB:
+            row_by_row = True
+        if row_by_row:
             rows = conn.execute(f"SELECT rid, ver, cls, kind, data FROM records WHERE {where}"
                                 f" ORDER BY rid LIMIT ?", [*args, limit]).fetchall()
             if not rows:
                 return
             top, count = rows[-1][0], len(rows)
             chunk = sep.join([record_json(cid, *row) for row in rows])
+        elif not count:
+            return
         yield chunk, count
         last = top
         limit = max(1, min(batch, limit * 4, BATCH_BYTES * count // max(len(chunk), 1)))
