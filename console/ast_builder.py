@@ -72,6 +72,7 @@ class AstBuilder(ExpressionRules, Transformer):
         self.text = text
         self.positional = 0
         self.unsuffixed: set[int] = set()     # ids of integer Literals without an L suffix
+        self.number_texts: dict[int, tuple[ast.Literal, str]] = {}  # DOUBLE Literals as written
 
     # ------------------------------------------------------------ entry points
     def start(self, c: Children) -> Any:

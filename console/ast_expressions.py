@@ -185,10 +185,12 @@ class ExpressionRules:
     """Transformer methods for expressions, literals and targets.
 
     Mixed into AstBuilder, which provides ``positional`` (the next ``?``
-    index) and ``unsuffixed`` (ids of integer literals typed without L)."""
+    index), ``unsuffixed`` (ids of integer literals typed without L) and
+    ``number_texts`` (DOUBLE literals with the text they were written as)."""
 
     positional: int
     unsuffixed: set[int]
+    number_texts: dict[int, tuple[ast.Literal, str]]
 
     # ------------------------------------------------------------ numbers in clauses
     def int_literal(self, c: Children) -> ast.Literal:
@@ -299,8 +301,17 @@ class ExpressionRules:
             value = -x.value
             # -2147483648 is an INTEGER although 2147483648 alone is a LONG
             otype = integer_type(value) if id(x) in self.unsuffixed else x.otype
-            return ast.Literal(value, otype)
+            negated = ast.Literal(value, otype)
+            text = self._number_text(x)
+            if text is not None:
+                self.number_texts[id(negated)] = (negated, "-" + text)
+            return negated
         return ast.Negate(x)
+
+    def _number_text(self, x: ast.Expr) -> str | None:
+        """How a DOUBLE literal was written (``2.50``), when known."""
+        hit = self.number_texts.get(id(x))
+        return hit[1] if hit is not None and hit[0] is x else None
 
     def chain(self, c: Children) -> ast.Expr:
         """A primary followed by .field, .method(...) and [index] suffixes."""
@@ -365,7 +376,22 @@ class ExpressionRules:
         return ast.ListLiteral(tuple(c))
 
     def map_literal(self, c: Children) -> ast.MapLiteral:
-        return ast.MapLiteral(tuple(c))
+        return ast.MapLiteral(self._written_decimals(tuple(c)))
+
+    def _written_decimals(self, entries: tuple[tuple[str, ast.Expr], ...]) -> tuple[tuple[str, ast.Expr], ...]:
+        """Entries that the map's own ``"@fieldTypes"`` makes DECIMAL (``"v=c"``) keep the
+        digits they were written with: ``{"v": 2.50, "@fieldTypes": "v=c"}`` is 2.50."""
+        spec = next((v.value for k, v in entries if k == "@fieldTypes" and isinstance(v, ast.Literal)), None)
+        if type(spec) is not str or "=c" not in spec:
+            return entries
+        decimals = {name.strip() for name, _, letter in (p.rpartition("=") for p in spec.split(",")) if letter == "c"}
+        out = []
+        for key, value in entries:
+            text = self._number_text(value) if key in decimals else None
+            if text is not None:
+                value = ast.Literal(Decimal(text.rstrip("dD")), OType.DECIMAL)
+            out.append((key, value))
+        return tuple(out)
 
     def map_entry(self, c: Children) -> tuple[str, ast.Expr]:
         key = c[0]
@@ -380,6 +406,8 @@ class ExpressionRules:
         literal = number_literal(c[0])
         if literal.otype in (OType.INTEGER, OType.LONG) and c[0][-1].isdigit():
             self.unsuffixed.add(id(literal))
+        elif literal.otype is OType.DOUBLE:
+            self.number_texts[id(literal)] = (literal, str(c[0]))
         return literal
 
     def true(self, c: Children) -> ast.Literal:

@@ -207,6 +207,20 @@ def test_collections_and_maps():
     assert parse_expression("(1, 2, 3)") == A.ListLiteral((I(1), I(2), I(3)))
 
 
+@pytest.mark.parametrize("written, digits", [("2.50", "2.50"), ("-0.10", "-0.10"), ("1.250d", "1.250"),
+                                             ("1e2", "1E+2"), ("3", None)])
+def test_map_fieldtypes_decimal_keeps_the_digits_written(written, digits):
+    """``{"v": 2.50, "@fieldTypes": "v=c"}`` is DECIMAL 2.50 (as OrientDB reads such JSON),
+    while the same number elsewhere stays a DOUBLE."""
+    got = parse_expression('{"v": %s, "w": %s, "@fieldTypes": "x=t,v=c"}' % (written, written))
+    (_, v), (_, w), _ = got.entries
+    if digits is None:  # integers are typed later, by the engine
+        assert v == w == I(3)
+        return
+    assert v == A.Literal(Decimal(digits), OType.DECIMAL) and str(v.value) == digits
+    assert w.otype is OType.DOUBLE and w.value == float(written.rstrip("d"))
+
+
 def test_comments_inside_a_statement_are_ignored():
     assert parse("select from V -- all vertices") == parse("select from V")
     assert parse("select /* everything */ from V") == parse("select from V")

@@ -384,16 +384,15 @@ def prepare(
         if pp is None:
             if cls.strict:
                 raise ValidationError(f"{where}: field '{name}' is not declared and the class is in strict mode")
-            out_fields[name] = value
-            if types:
-                t = types.get(name)
-                if t is not None:
-                    out_types[name] = t
+            t = types.get(name) if types else None
+            out_fields[name] = value if t is None else _typed_value(name, value, t)
+            if t is not None:
+                out_types[name] = t
             continue
         prop = pp.prop
         if prop.type is _ANY:
-            v = value
             t = types.get(name) if types else None
+            v = value if t is None else _typed_value(name, value, t)
             if t is not None:
                 out_types[name] = t
         else:
@@ -445,14 +444,19 @@ def _apply_types(
     for name, t in types.items():
         if name not in out_fields:
             continue
-        value = out_fields[name]
-        if value is not None and t is not OType.ANY:
-            try:
-                out_fields[name] = convert(value, t)
-            except Mismatch:
-                raise TypeMismatch(f"field '{name}': value {_short(value)} is not a valid {t.name}") from None
+        out_fields[name] = _typed_value(name, out_fields[name], t)
         out_types[name] = t
     return out_fields, out_types
+
+
+def _typed_value(name: str, value: Any, t: OType) -> Any:
+    """A field's value converted to the explicit type it was given."""
+    if value is None or t is OType.ANY:
+        return value
+    try:
+        return convert(value, t)
+    except Mismatch:
+        raise TypeMismatch(f"field '{name}': value {_short(value)} is not a valid {t.name}") from None
 
 
 def _check_linked_class(schema: Schema, prop: Property, value: Any, class_of: ClassOf, where: str) -> None:

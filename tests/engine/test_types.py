@@ -104,6 +104,25 @@ def test_types_round_trip_schemaless_with_explicit_types(db):
     assert loaded.type_of("lmap") is OType.LINKMAP
 
 
+@pytest.mark.parametrize("declared", [None, "STRING", "ANY"])
+def test_explicit_types_convert_undeclared_and_any_fields(db, declared):
+    """A value given with an explicit type is converted to it (or refused with a
+    one-line error), whether or not the class declares other properties."""
+    db.create_class("Mixed")
+    if declared:
+        db.create_property("Mixed", "other" if declared == "STRING" else "at", declared)
+    types = {"at": OType.DATETIME, "to": OType.LINK, "amount": OType.DECIMAL}
+    doc = db.insert("Mixed", {"at": 1585236763999, "to": "#9:0", "amount": 2.5}, types=types)
+    loaded = db.load(doc.rid)
+    assert loaded["at"] == dt.datetime(2020, 3, 26, 15, 32, 43, 999000, tzinfo=UTC)
+    assert loaded["to"] == RID(9, 0) and repr(loaded["amount"]) == "Decimal('2.5')"
+    assert {k: loaded.type_of(k) for k in types} == types
+    before = db.count_class("Mixed")
+    with pytest.raises(TypeMismatch, match="field 'at': value 'soon' is not a valid DATETIME"):
+        db.insert("Mixed", {"at": "soon"}, types={"at": OType.DATETIME})
+    assert db.count_class("Mixed") == before
+
+
 def test_integer_widths_stay_apart(db):
     db.create_class("N")
     db.create_property("N", "i", "INTEGER")

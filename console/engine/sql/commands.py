@@ -16,7 +16,7 @@ from console.engine.sql.planner import and_items, plan_target
 from console.engine.sql.query import _int_value, project, run_query
 from console.engine.sql.result import Result
 from console.engine.sql.text import expr_text
-from console.engine.types import OType
+from console.engine.types import LETTER_TYPES, OType
 from console.errors import QueryError, SchemaError, ValidationError
 
 
@@ -31,12 +31,11 @@ def execute_statement(stmt: ast.Statement, ctx: Context) -> Result:
 # --- values from expressions -----------------------------------------------------
 
 def _plain(value: Any) -> Any:
-    """Evaluated SQL values as engine values (JSON-like maps with @class become documents)."""
+    """Evaluated SQL values as engine values (JSON-like maps with @class, @type or
+    @fieldTypes become documents)."""
     if isinstance(value, dict) and not isinstance(value, Document):
-        if "@class" in value or "@type" in value:
-            cls = value.get("@class")
-            fields = {k: _plain(v) for k, v in value.items() if not str(k).startswith("@")}
-            return Document(cls, fields)
+        if "@class" in value or "@type" in value or "@fieldTypes" in value:
+            return Document(*_document_parts(value))
         return {k: _plain(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_plain(v) for v in value]
@@ -87,15 +86,41 @@ def _set_path(fields: dict[str, Any], path: tuple[str, ...], value: Any) -> None
         target[path[-1]] = value
 
 
-def _content(expr: ast.Expr, ctx: Context) -> tuple[str | None, dict[str, Any]]:
+def _document_parts(value: dict[Any, Any]) -> tuple[str | None, dict[str, Any], dict[str, OType]]:
+    """Class, fields and explicit types of a JSON-like document such as
+    ``{"@class": "P", "n": 5, "@fieldTypes": "n=l"}`` (types as OrientDB's letters)."""
+    fields = {k: _plain(v) for k, v in value.items() if not str(k).startswith("@")}
+    return value.get("@class"), fields, _field_types(value.get("@fieldTypes"), fields)
+
+
+def _field_types(spec: Any, fields: dict[str, Any]) -> dict[str, OType]:
+    """The types an ``@fieldTypes`` string (``"n=l,at=t"``) gives to ``fields``."""
+    if spec is None:
+        return {}
+    if not isinstance(spec, str):
+        raise QueryError(f"@fieldTypes must be a string such as \"n=l,at=t\"")
+    types: dict[str, OType] = {}
+    for part in spec.split(","):
+        name, _, letter = part.strip().rpartition("=")
+        otype = LETTER_TYPES.get(letter)
+        if not name or otype is None:
+            raise QueryError(f"@fieldTypes: '{part.strip()}' is not <field>=<type letter> "
+                             f"(letters: {', '.join(LETTER_TYPES)})")
+        if name in fields:
+            if otype is OType.BINARY and not isinstance(fields[name], (str, bytes)):
+                otype = OType.BYTE  # 'b' is BYTE for a number, BINARY for base64 text
+            types[name] = otype
+    return types
+
+
+def _content(expr: ast.Expr, ctx: Context) -> tuple[str | None, dict[str, Any], dict[str, OType]]:
+    """Class, fields and explicit types of a CONTENT / MERGE document."""
     value = evaluate(expr, ctx)
     if isinstance(value, Document):
-        return value.class_name, dict(value.fields)
+        return value.class_name, dict(value.fields), dict(value.types)
     if not isinstance(value, dict):
         raise QueryError("CONTENT needs a JSON object")
-    cls = value.get("@class")
-    fields = {k: _plain(v) for k, v in value.items() if not str(k).startswith("@")}
-    return cls, fields
+    return _document_parts(value)
 
 
 def _target_rids(target: ast.Target | None, ctx: Context) -> list[RID]:
@@ -197,8 +222,7 @@ def _insert(stmt: ast.Insert, ctx: Context) -> Result:
         raise QueryError(f"{class_name} is an edge class: use CREATE EDGE {class_name} FROM ... TO ...")
     rows: list[tuple[str | None, dict[str, Any], dict[str, OType]]] = []
     if stmt.content is not None:
-        cls, fields = _content(stmt.content, ctx)
-        rows.append((cls, fields, {}))
+        rows.append(_content(stmt.content, ctx))
     elif stmt.rows:
         for values in stmt.rows:
             if len(values) != len(stmt.columns):
@@ -327,14 +351,15 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
                     raise QueryError(f"PUT needs a map, but '{name}' is not one")
                 cur[str(evaluate(p.key, ctx))] = _plain(evaluate(p.value, ctx))
         elif isinstance(clause, ast.MergeClause):
-            _, fields = _content(clause.value, ctx)
+            _, fields, types = _content(clause.value, ctx)
             for k, v in fields.items():
-                doc.set(k, v)
+                doc.set(k, v, types.get(k))
         elif isinstance(clause, ast.ContentClause):
-            cls, fields = _content(clause.value, ctx)
+            cls, fields, types = _content(clause.value, ctx)
             keep = {k: v for k, v in doc.fields.items() if k.startswith(("out_", "in_")) or k in ("in", "out")}
             doc.fields.clear()
             doc.types = {k: t for k, t in doc.types.items() if k in keep}
+            doc.types.update(types)
             doc.fields.update(keep)
             doc.fields.update(fields)
         else:
@@ -373,8 +398,7 @@ def _create_vertex(stmt: ast.CreateVertex, ctx: Context) -> Result:
     db = ctx.db
     class_name = stmt.class_name or "V"
     if stmt.content is not None:
-        _, fields = _content(stmt.content, ctx)
-        types: dict[str, OType] = {}
+        _, fields, types = _content(stmt.content, ctx)
     else:
         fields, types = _assignments(stmt.assignments, ctx)
     doc = db.create_vertex(class_name, fields, types=types, cluster=stmt.cluster)
@@ -389,8 +413,7 @@ def _create_edge(stmt: ast.CreateEdge, ctx: Context) -> Result:
     if not sources or not targets:
         raise QueryError("CREATE EDGE: " + ("no source vertex found" if not sources else "no target vertex found"))
     if stmt.content is not None:
-        _, fields = _content(stmt.content, ctx)
-        types: dict[str, OType] = {}
+        _, fields, types = _content(stmt.content, ctx)
     else:
         fields, types = _assignments(stmt.assignments, ctx)
     edges = []

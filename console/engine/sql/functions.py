@@ -15,7 +15,7 @@ from console.engine.graph import vertex_edges
 from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
-from console.engine.sql.evaluate import evaluate
+from console.engine.sql.evaluate import evaluate, get_field
 from console.errors import QueryError
 
 AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "list", "set", "map"})
@@ -396,7 +396,25 @@ def call_method(e: ast.MethodCall, ctx: Context) -> Any:
         raise QueryError(f"unknown method '.{name}()'")
     if target is None and name not in ("size", "type", "asstring", "tojson", "ifnull"):
         return None
+    if name == "type" and target is not None and isinstance(e.target, ast.Field):
+        explicit = _explicit_type(e.target, ctx)
+        if explicit is not None:
+            return explicit
     return fn(ctx, target, *args)
+
+
+def _explicit_type(e: ast.Field, ctx: Context) -> str | None:
+    """The stored type of a field (LONG for a LONG field holding 5), when the
+    document says it; None when only the value can tell."""
+    owner: Any = ctx.record
+    for name in e.path[:-1]:
+        owner = get_field(owner, name, ctx) if owner is not None else None
+    if isinstance(owner, RID):
+        owner = ctx.load(owner)
+    if isinstance(owner, Document):
+        t = owner.types.get(e.path[-1])
+        return t.name if t is not None else None
+    return None
 
 
 def _size(ctx: Context, v: Any) -> int:
@@ -488,8 +506,6 @@ def _exclude(ctx: Context, v: Any, *names: Any) -> Any:
 
 
 def _field_method(ctx: Context, v: Any, name: Any = None) -> Any:
-    from console.engine.sql.evaluate import get_field
-
     return get_field(v, str(name), ctx)
 
 
