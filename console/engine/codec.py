@@ -184,9 +184,24 @@ def parse_field_types(text: str) -> dict[str, str]:
 def loads(raw: bytes | str) -> Any:
     """Parse JSON, keeping DECIMAL digits when the text holds any."""
     data = raw.encode() if isinstance(raw, str) else raw
-    if b"=c" not in data:
-        return orjson.loads(data)
-    return _loads_decimals(data)
+    if b"=c" in data or (b"\\u" in data and _escaped_decimal(data)):
+        return _loads_decimals(data)
+    return orjson.loads(data)
+
+
+_FIELD_TYPES_ESCAPED = re.compile(rb'"@fieldTypes":"((?:[^"\\]|\\.)*\\u(?:[^"\\]|\\.)*)"')
+
+
+def _escaped_decimal(data: bytes) -> bool:
+    """Whether an ``@fieldTypes`` written with escapes (``"v=\\u0063"``) names a DECIMAL."""
+    for m in _FIELD_TYPES_ESCAPED.finditer(data):
+        try:
+            spec = orjson.loads(b'"' + m.group(1) + b'"')
+        except orjson.JSONDecodeError:
+            continue
+        if any(part.rpartition("=")[2] == "c" for part in spec.split(",")):
+            return True
+    return False
 
 
 NUMBER = rb"-?(?:0|[1-9][0-9]*)(?:\.[0-9]+)?(?:[eE][-+]?[0-9]+)?"

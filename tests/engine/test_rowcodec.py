@@ -153,6 +153,15 @@ def test_decimals_keep_their_digits(schema_db):
     assert str(fields["f_decimal"]) == "1.50"
 
 
+@pytest.mark.parametrize("spec", [r"v=\u0063", r"v\u003dc", r"w=t,v=\u0063", r"\u0076=c"])
+def test_decimals_keep_their_digits_when_fieldtypes_is_written_with_escapes(schema_db, spec):
+    """Legal JSON that OrientDB never writes: both readers still keep 1.10."""
+    body = b'{"v":1.10,"w":0,"s":"\\u00e9","@fieldTypes":"%s"}' % spec.encode()
+    for fields, types in (decode_body(body), decoder_for(schema_db.schema, "Loose").fields(body)):
+        assert repr(fields["v"]) == "Decimal('1.10')" and types["v"].name == "DECIMAL"
+        assert fields["s"] == "\u00e9"
+
+
 def test_bulk_insert_through_the_fast_path_reads_back_equal(db):
     db.create_class("P")
     for name, t in (("n", "STRING"), ("when", "DATETIME"), ("amount", "DECIMAL"), ("big", "LONG"),
