@@ -439,6 +439,13 @@ def _stored(value: Any, ptype: OType | None) -> tuple[Any, str] | None:
 _JSON_TYPES = {"num": "('integer','real')", "text": "('text')"}
 
 
+def _through(path: tuple[str, ...]) -> str:
+    """For ``a.b.c``: rows whose ``a`` or ``a.b`` is not an embedded object are kept too,
+    since the path then goes through a link or a list, which SQLite cannot follow."""
+    return "".join(f" OR json_type(CAST(data AS TEXT), {_sql_literal_path(path[:i])}) IS NOT 'object'"
+                   for i in range(1, len(path)))
+
+
 def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any], str] | None:
     """A SQLite condition keeping every record for which ``item`` may hold."""
     if isinstance(item, ast.Comparison):
@@ -455,6 +462,7 @@ def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any]
         jp = _sql_literal_path(path)
         extract = f"json_extract(CAST(data AS TEXT), {jp})"
         jtype = f"json_type(CAST(data AS TEXT), {jp})"
+        through = _through(path)
         if item.op == "IN":
             if not isinstance(value, list) or not value or len(value) > 500:
                 return None
@@ -463,7 +471,7 @@ def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any]
                 return None
             kind = conv[0][1]  # type: ignore[index]
             marks = ",".join("?" * len(conv))
-            return (f"{extract} IN ({marks}) OR {jtype} NOT IN {_JSON_TYPES[kind]}",
+            return (f"{extract} IN ({marks}) OR {jtype} NOT IN {_JSON_TYPES[kind]}{through}",
                     [c[0] for c in conv], f"{'.'.join(path)} IN (...)")  # type: ignore[index]
         conv1 = _stored(value, ptype)
         if conv1 is None:
@@ -472,9 +480,9 @@ def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any]
         if item.op == "LIKE":
             if kind != "text":
                 return None
-            return (f"{extract} GLOB ? OR {jtype} NOT IN {_JSON_TYPES[kind]}", [_like_to_glob(stored)],
+            return (f"{extract} GLOB ? OR {jtype} NOT IN {_JSON_TYPES[kind]}{through}", [_like_to_glob(stored)],
                     f"{'.'.join(path)} LIKE {stored!r}")
-        return (f"{extract} {item.op} ? OR {jtype} NOT IN {_JSON_TYPES[kind]}", [stored],
+        return (f"{extract} {item.op} ? OR {jtype} NOT IN {_JSON_TYPES[kind]}{through}", [stored],
                 f"{'.'.join(path)} {item.op} {stored!r}")
     if isinstance(item, ast.IsNull):
         path = _simple_field(item.expr)
@@ -482,7 +490,8 @@ def _pushdown(item: ast.Expr, props: dict, ctx: Context) -> tuple[str, list[Any]
             return None
         jp = _sql_literal_path(path)
         if item.negated:
-            return (f"json_extract(CAST(data AS TEXT), {jp}) IS NOT NULL", [], f"{'.'.join(path)} IS NOT NULL")
+            return (f"json_extract(CAST(data AS TEXT), {jp}) IS NOT NULL{_through(path)}", [],
+                    f"{'.'.join(path)} IS NOT NULL")
         return (f"json_extract(CAST(data AS TEXT), {jp}) IS NULL", [], f"{'.'.join(path)} IS NULL")
     if isinstance(item, ast.Between):
         lo = _pushdown(ast.Comparison(">=", item.expr, item.low), props, ctx)
