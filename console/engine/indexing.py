@@ -55,6 +55,8 @@ def scalar_key(value: Any, collate: str = "default") -> Any:
 
 def _part_keys(ix_kind: str, value: Any, collate: str, by: str | None) -> list[Any]:
     """All keys one field contributes (collections give one per element)."""
+    if type(value) is RID:  # a tuple, but one key
+        return [scalar_key(value, collate)]
     if ix_kind == "FULLTEXT":
         if value is None:
             return []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import datetime as _dt
+import itertools
 import math
 import re
 from decimal import Decimal, InvalidOperation
@@ -29,8 +30,29 @@ _DATETIME_FORMATS = (
 
 
 def _short(value: Any) -> str:
-    text = repr(value) if not isinstance(value, str) else f"'{value}'"
+    """A value as a message shows it: SQL-like (``#12:0``, ``[1, 'a']``), at most 60 characters."""
+    text = _as_sql(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _as_sql(value: Any) -> str:
+    if isinstance(value, str):
+        return f"'{value[:64]}'"
+    if type(value) is RID or isinstance(value, Decimal):
+        return str(value)
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, set, frozenset)):
+        items = list(itertools.islice(value, 12))
+        return "[" + ", ".join(map(_as_sql, items)) + (", ..." if len(items) < len(value) else "") + "]"
+    if isinstance(value, dict):
+        pairs = list(itertools.islice(value.items(), 12))
+        return "{" + ", ".join(f"{_as_sql(k)}: {_as_sql(v)}" for k, v in pairs) + "}"
+    if isinstance(value, _dt.datetime):
+        return value.isoformat(sep=" ", timespec="milliseconds")
+    if isinstance(value, (bytes, bytearray)):
+        return f"<{len(value)} bytes>"
+    return repr(value)
 
 
 class Mismatch(Exception):
@@ -87,6 +109,8 @@ def _to_link(value: Any) -> RID:
         return value.rid
     if isinstance(value, tuple) and len(value) == 2 and all(type(x) is int for x in value):
         return RID(*value)
+    if isinstance(value, list) and len(value) == 1:  # the one record of a subquery
+        return _to_link(value[0])
     raise Mismatch
 
 
@@ -168,7 +192,7 @@ def convert(value: Any, otype: OType, linked_type: OType | None = None) -> Any:
     if otype is OType.LINK:
         return _to_link(value)
     if otype in LINK_COLLECTIONS:
-        if isinstance(value, (list, tuple, set, frozenset)):
+        if isinstance(value, (list, tuple, set, frozenset)) and not isinstance(value, RID):
             items = [_to_link(v) for v in value]
         else:
             items = [_to_link(value)]
@@ -187,7 +211,7 @@ def convert(value: Any, otype: OType, linked_type: OType | None = None) -> Any:
             return Document(value.get("@class"), fields)
         raise Mismatch
     if otype is OType.EMBEDDEDLIST or otype is OType.EMBEDDEDSET:
-        if isinstance(value, (list, tuple, set, frozenset)):
+        if isinstance(value, (list, tuple, set, frozenset)) and not isinstance(value, RID):
             items = list(value)
         else:
             items = [value]

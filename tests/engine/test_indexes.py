@@ -129,3 +129,28 @@ def test_rebuild_index(db):
     db.conn.execute(f'DELETE FROM "{db.schema.index("R.v").table}"')
     assert db.rebuild_index("R.v") == 100
     assert db.index_size("R.v") == 100
+
+
+def test_links_are_one_key_each(db):
+    """A LINK is one key (not its cluster id and position), so edges between the same
+    vertices in opposite directions and links to records of one cluster do not collide."""
+    db.create_class("P", ["V"])
+    db.create_class("K", ["E"])
+    db.create_property("K", "out", "LINK")
+    db.create_property("K", "in", "LINK")
+    db.create_index("K.out_in", "K", ["out", "in"], "UNIQUE")
+    a, b = db.create_vertex("P", {"n": 1}), db.create_vertex("P", {"n": 2})
+    ab = db.create_edge("K", a.rid, b.rid)
+    ba = db.create_edge("K", b.rid, a.rid)
+    with pytest.raises(UniqueViolation):
+        db.create_edge("K", a.rid, b.rid)
+    key = str  # a link's stored key: its text
+    assert _lookup(db, "K.out_in", "=", key(a.rid), key(b.rid)) == [ab.rid]
+    assert _lookup(db, "K.out_in", "=", key(b.rid), key(a.rid)) == [ba.rid]
+    db.create_class("D")
+    db.create_property("D", "ref", "LINK")
+    db.create_index("D.ref", "D", ["ref"], "NOTUNIQUE")
+    d = db.insert("D", {"ref": a.rid})
+    db.insert("D", {"ref": b.rid})
+    assert _lookup(db, "D.ref", "=", key(a.rid)) == [d.rid]
+    assert db.conn.execute(f'SELECT count(*) FROM "{db.schema.index("D.ref").table}"').fetchone()[0] == 2

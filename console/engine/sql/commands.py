@@ -137,7 +137,7 @@ def _target_rids(target: ast.Target | None, ctx: Context) -> list[RID]:
 
 
 def _as_rids(value: Any) -> list[RID]:
-    items = value if isinstance(value, (list, tuple)) else [value]
+    items = value if isinstance(value, (list, tuple)) and not isinstance(value, RID) else [value]
     out = []
     for item in items:
         if isinstance(item, Document) and item.rid is None and len(item.fields) == 1:

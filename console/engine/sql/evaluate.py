@@ -403,7 +403,7 @@ def _index(e: ast.IndexAccess, ctx: Context) -> Any:
         return target.fields.get(str(idx))
     if isinstance(target, dict):
         return target.get(idx if idx in target else str(idx))
-    if isinstance(target, (list, tuple, str)):
+    if isinstance(target, (list, tuple, str)) and not isinstance(target, RID):
         if isinstance(idx, list):
             return [target[i] for i in idx if isinstance(i, int) and -len(target) <= i < len(target)]
         n = V.as_number(idx)

@@ -157,7 +157,7 @@ _DIRECTIONS = {"out": "out", "in": "in", "both": "both", "oute": "out", "ine": "
 
 def graph_step(ctx: Context, source: Any, name: str, labels: list[str] | None) -> list[Any]:
     """``out``/``in``/``both`` (vertices), ``outE``/``inE``/``bothE`` (edges), ``outV``/``inV``/``bothV``."""
-    items = source if isinstance(source, (list, tuple)) else [source]
+    items = source if isinstance(source, (list, tuple)) and not isinstance(source, RID) else [source]
     schema = ctx.db.schema
     is_sub = schema.is_subclass
     out: list[Any] = []
@@ -420,7 +420,7 @@ def _explicit_type(e: ast.Field, ctx: Context) -> str | None:
 def _size(ctx: Context, v: Any) -> int:
     if v is None:
         return 0
-    if isinstance(v, (list, tuple, set, dict, str, bytes)):
+    if isinstance(v, (list, tuple, set, dict, str, bytes)) and not isinstance(v, RID):
         return len(v)
     if isinstance(v, Document):
         return len(v.fields)

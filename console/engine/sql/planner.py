@@ -110,7 +110,8 @@ def plan_target(stmt_target: ast.Target | None, where: ast.Expr | None, ctx: Con
 def _values_as_rows(ctx: Context, value: Any) -> Iterator[Any]:
     if isinstance(value, Context):
         value = value.record
-    items = value if isinstance(value, (list, tuple)) else ([] if value is None else [value])
+    items = value if isinstance(value, (list, tuple)) and not isinstance(value, RID) else (
+        [] if value is None else [value])
     for item in items:
         if isinstance(item, RID):
             rec = ctx.load(item)

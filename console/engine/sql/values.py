@@ -177,7 +177,7 @@ def truthy(v: Any) -> bool:
 def as_collection(v: Any) -> list[Any] | None:
     if v is None:
         return None
-    if isinstance(v, (list, tuple, set, frozenset)):
+    if isinstance(v, (list, tuple, set, frozenset)) and not isinstance(v, RID):
         return list(v)
     if isinstance(v, dict) and not isinstance(v, Document):
         return list(v.values())
