@@ -20,7 +20,7 @@ Expressions (:class:`Expr`)
     MethodCall(target, name, args)   name.toUpperCase() (name lower case)
     IndexAccess(target, index)       tags[0], map['key']
     Filter(target, condition)        out('Knows')[age > 30]
-    Arithmetic(op, left, right)      + - * / % and || (string concatenation)
+    Arithmetic(op, left, right)      + - * / % and || (array concatenation)
     Negate(expr)                     -x (negative numeric literals are folded)
     Subquery(statement)              (select ...)
   conditions (expressions too, so they nest anywhere):

@@ -140,9 +140,20 @@ def _arith(e: ast.Arithmetic, ctx: Context) -> Any:
     return arithmetic(e.op, a, b)
 
 
+def _concat_items(v: Any) -> list[Any]:
+    """What one side of ``||`` adds: the items of a collection, a single value, or nothing for null."""
+    if v is None:
+        return []
+    if isinstance(v, (list, tuple, set, frozenset)) and not isinstance(v, RID):
+        return list(v)
+    if isinstance(v, dict):
+        return list(v.values())
+    return [v]
+
+
 def arithmetic(op: str, a: Any, b: Any) -> Any:
-    if op == "||":
-        return None if a is None and b is None else f"{'' if a is None else _text(a)}{'' if b is None else _text(b)}"
+    if op == "||":  # OrientDB's array concatenation: [1, 2] || 3 is [1, 2, 3]
+        return None if a is None and b is None else _concat_items(a) + _concat_items(b)
     if a is None or b is None:
         return None
     if op == "+" and (isinstance(a, str) or isinstance(b, str)):
