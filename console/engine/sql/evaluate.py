@@ -78,8 +78,18 @@ def _field(e: ast.Field, ctx: Context) -> Any:
 
 
 def _field_access(e: ast.FieldAccess, ctx: Context) -> Any:
-    value = evaluate(e.target, ctx)
-    for name in e.path:
+    path = e.path
+    if isinstance(e.target, ast.Variable):
+        # $parent.$current.name: $-steps walk contexts, then fields are read
+        value = ctx.variable(e.target.name)
+        while isinstance(value, Context) and path and path[0][:1] == "$":
+            value = value.variable(path[0][1:])
+            path = path[1:]
+        if isinstance(value, Context):
+            value = value.record
+    else:
+        value = evaluate(e.target, ctx)
+    for name in path:
         if value is None:
             return None
         value = get_field(value, name, ctx)

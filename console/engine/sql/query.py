@@ -57,12 +57,17 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
                                     and projections[0].alias is None)
     aggregates = [a for p in projections for a in find_aggregates(p.expr)]
     plan = plan_target(stmt.target, stmt.where, ctx, stmt.order_by if star_only and not stmt.let else ())
-    records = _filtered(plan.rows(), stmt, ctx)
+    # id(record) -> its context with the LET variables, for what is evaluated after WHERE
+    lets: dict[int, Context] | None = {} if stmt.let and not (star_only and not stmt.order_by) else None
+    records = _filtered(plan.rows(), stmt, ctx, lets)
     if aggregates or stmt.group_by:
-        rows: Iterable[Any] = _aggregate(records, stmt, aggregates, ctx)
+        rows: Iterable[Any] = _aggregate(records, stmt, aggregates, ctx, lets)
         pairs: Iterable[tuple[Any, Any]] = ((r, r) for r in rows)
     elif star_only:
         pairs = ((r, r) for r in records)
+    elif lets is not None:
+        take = lets.get if stmt.order_by else lets.pop  # ORDER BY still needs them
+        pairs = ((rec, project(projections, take(id(rec)))) for rec in records)
     else:
         pairs = ((rec, project(projections, ctx.with_record(rec))) for rec in records)
     expand = _expand_projection(projections)
@@ -73,7 +78,9 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
     if stmt.distinct or _is_distinct_call(projections):
         pairs = _distinct(pairs)
     if stmt.order_by and not (plan.ordered and star_only and not stmt.group_by and not aggregates):
-        pairs = _order(pairs, stmt.order_by, ctx, skip + limit if limit is not None else None)
+        same_records = expand is None and not stmt.unwind  # LET contexts belong to the records
+        pairs = _order(pairs, stmt.order_by, ctx, skip + limit if limit is not None else None,
+                       lets if same_records else None)
     rows_out = (row for _, row in pairs)
     if skip or limit is not None:
         rows_out = itertools.islice(rows_out, skip, None if limit is None else skip + limit)
@@ -97,7 +104,10 @@ def _count_only(stmt: ast.Select, ctx: Context) -> Document | None:
     return Document(None, {p.alias or "count(*)": db.count_class(cls.name)})
 
 
-def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context) -> Iterator[Any]:
+def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context,
+              lets: dict[int, Context] | None) -> Iterator[Any]:
+    """Records that pass WHERE; with LET, each record's context (its variables) goes
+    into ``lets`` for the projections, GROUP BY and ORDER BY that follow."""
     where = stmt.where
     let = stmt.let
     if where is None and not let:
@@ -110,6 +120,8 @@ def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context) -> Iterato
             for item in let:
                 c.vars[item.name.lower()] = evaluate(item.value, c)
         if where is None or condition(where, c):
+            if lets is not None:
+                lets[id(rec)] = c
             yield rec
 
 
@@ -223,12 +235,13 @@ def _distinct(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
 
 
 def _order(pairs: Iterable[tuple[Any, Any]], order_by: tuple[ast.OrderItem, ...], ctx: Context,
-           keep: int | None) -> Iterator[tuple[Any, Any]]:
+           keep: int | None, lets: dict[int, Context] | None = None) -> Iterator[tuple[Any, Any]]:
     def key_of(pair: tuple[Any, Any]) -> tuple[Any, ...]:
         rec, row = pair
         keys = []
+        rctx = lets.get(id(rec), ctx) if lets else ctx
         for item in order_by:
-            v = _order_value(item.expr, rec, row, ctx)
+            v = _order_value(item.expr, rec, row, rctx)
             k = V.sort_key(v)
             keys.append(_Desc(k) if item.descending else k)
         return tuple(keys)
@@ -250,7 +263,8 @@ def _order_value(expr: ast.Expr, rec: Any, row: Any, ctx: Context) -> Any:
         name = expr_text(expr)
         if name in row.fields:
             return row.fields[name]
-    return evaluate(expr, ctx.with_record(rec if rec is not None else row))
+    target = rec if rec is not None else row
+    return evaluate(expr, ctx if ctx.record is target and target is not None else ctx.with_record(target))
 
 
 class _Desc:
@@ -269,7 +283,7 @@ class _Desc:
 
 
 def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.FunctionCall],
-               ctx: Context) -> Iterator[Document]:
+               ctx: Context, lets: dict[int, Context] | None = None) -> Iterator[Document]:
     groups: dict[Any, tuple[Any, list[Accumulator]]] = {}
     order: list[Any] = []
     # GROUP BY may name a projection by its alias
@@ -277,11 +291,11 @@ def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.Fu
     group_by = [aliases.get(g.path[0], g) if isinstance(g, ast.Field) and len(g.path) == 1 else g
                 for g in stmt.group_by]
     for rec in records:
-        c = ctx.with_record(rec)
+        c = lets.pop(id(rec)) if lets else ctx.with_record(rec)
         key = tuple(hashable(evaluate(g, c)) for g in group_by) if group_by else ()
         entry = groups.get(key)
         if entry is None:
-            entry = (rec, [Accumulator(a.name) for a in aggregates])
+            entry = (c, [Accumulator(a.name) for a in aggregates])
             groups[key] = entry
             order.append(key)
         for acc, call in zip(entry[1], aggregates):
@@ -290,11 +304,11 @@ def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.Fu
             else:
                 acc.add(evaluate(call.args[0], c))
     if not groups and not stmt.group_by:
-        groups[()] = (None, [Accumulator(a.name) for a in aggregates])
+        groups[()] = (ctx.with_record(None), [Accumulator(a.name) for a in aggregates])
         order.append(())
     for key in order:
-        rec, accs = groups[key]
-        c = ctx.with_record(rec)
+        first, accs = groups[key]  # the context of the group's first record
+        c = first.with_record(first.record)
         c.aggregates = {id(call): acc.result() for call, acc in zip(aggregates, accs)}
         yield project(stmt.projections, c) if stmt.projections else Document(None, {})
 
