@@ -382,6 +382,8 @@ def _delete(stmt: ast.Delete, ctx: Context) -> Result:
     db = ctx.db
     with db._write():
         targets = _matching(stmt.target, stmt.where, stmt.limit, ctx)
+        if not stmt.unsafe:
+            _refuse_graph_records(targets, db.schema)
         deleted = []
         for rec in targets:
             if db.delete(rec.rid):
@@ -390,6 +392,18 @@ def _delete(stmt: ast.Delete, ctx: Context) -> Result:
     if stmt.return_before:
         return Result("records", rows=deleted, count=len(deleted), statement="delete")
     return Result("count", count=len(deleted), statement="delete")
+
+
+def _refuse_graph_records(records: list[Any], schema: Any) -> None:
+    """DELETE FROM leaves vertices and edges to DELETE VERTEX / DELETE EDGE (or UNSAFE), as OrientDB does."""
+    for rec in records:
+        cls = getattr(rec, "class_name", None)
+        if cls and schema.is_vertex_class(cls):
+            raise QueryError(f"cannot safely delete vertex {rec.rid} ({cls}) with DELETE FROM: "
+                             "use DELETE VERTEX, or add UNSAFE")
+        if cls and schema.is_edge_class(cls):
+            raise QueryError(f"cannot safely delete edge {rec.rid} ({cls}) with DELETE FROM: "
+                             "use DELETE EDGE, or add UNSAFE")
 
 
 # --- graph -------------------------------------------------------------------------------
