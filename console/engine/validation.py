@@ -29,7 +29,7 @@ _DATETIME_FORMATS = (
 )
 
 
-def _short(value: Any) -> str:
+def short_value(value: Any) -> str:
     """A value as a message shows it: SQL-like (``#12:0``, ``[1, 'a']``), at most 60 characters."""
     text = _as_sql(value)
     return text if len(text) <= 60 else text[:57] + "..."
@@ -250,7 +250,7 @@ def convert_for(prop: Property, value: Any, where: str) -> Any:
         return convert(value, prop.type, prop.linked_type)
     except Mismatch:
         raise TypeMismatch(
-            f"{where}.{prop.name}: value {_short(value)} is not a valid {prop.type.name}"
+            f"{where}.{prop.name}: value {short_value(value)} is not a valid {prop.type.name}"
         ) from None
 
 
@@ -287,17 +287,17 @@ def check_constraints(prop: Property, value: Any, where: str) -> None:
         if prop.min is not None and _size(value, prop.type) < _bound(prop, prop.min):
             what = "size" if prop.type.is_collection or prop.type in (OType.STRING, OType.BINARY) else "value"
             raise ConstraintViolation(
-                f"{where}.{prop.name}: {what} of {_short(value)} is below the minimum {prop.min}")
+                f"{where}.{prop.name}: {what} of {short_value(value)} is below the minimum {prop.min}")
         if prop.max is not None and _size(value, prop.type) > _bound(prop, prop.max):
             what = "size" if prop.type.is_collection or prop.type in (OType.STRING, OType.BINARY) else "value"
             raise ConstraintViolation(
-                f"{where}.{prop.name}: {what} of {_short(value)} is above the maximum {prop.max}")
+                f"{where}.{prop.name}: {what} of {short_value(value)} is above the maximum {prop.max}")
     except (ValueError, Mismatch, ArithmeticError):
         raise ConstraintViolation(f"{where}.{prop.name}: constraint bounds are not valid for {prop.type.name}") from None
     if prop.regexp is not None and isinstance(value, str):
         if re.fullmatch(prop.regexp, value) is None:
             raise ConstraintViolation(
-                f"{where}.{prop.name}: value {_short(value)} does not match the pattern {prop.regexp}")
+                f"{where}.{prop.name}: value {short_value(value)} does not match the pattern {prop.regexp}")
 
 
 def default_value(prop: Property) -> Any:
@@ -480,7 +480,7 @@ def _typed_value(name: str, value: Any, t: OType) -> Any:
     try:
         return convert(value, t)
     except Mismatch:
-        raise TypeMismatch(f"field '{name}': value {_short(value)} is not a valid {t.name}") from None
+        raise TypeMismatch(f"field '{name}': value {short_value(value)} is not a valid {t.name}") from None
 
 
 def _check_linked_class(schema: Schema, prop: Property, value: Any, class_of: ClassOf, where: str) -> None:

@@ -16,6 +16,7 @@ from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate, get_field
+from console.engine.validation import short_value
 from console.errors import QueryError
 
 AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "list", "set", "map"})
@@ -221,7 +222,17 @@ def call_function(e: ast.FunctionCall, ctx: Context) -> Any:
     if fn is None:
         raise QueryError(f"unknown function '{name}()'")
     args = [evaluate(a, ctx) for a in e.args]
-    return fn(ctx, *args)
+    return _apply(f"{name}()", fn, ctx, None, args)
+
+
+def _apply(what: str, fn: Callable[..., Any], ctx: Context, target: Any, args: list[Any]) -> Any:
+    """Call a function or method; a Python error from bad arguments becomes a one-line QueryError."""
+    try:
+        return fn(ctx, *args) if what[0] != "." else fn(ctx, target, *args)
+    except (ValueError, TypeError, ArithmeticError, IndexError, KeyError, AttributeError, OverflowError):
+        given = ", ".join(map(short_value, args)) or "no arguments"
+        on = f" on {short_value(target)}" if what[0] == "." else ""
+        raise QueryError(f"{what}: invalid arguments ({given}){on}") from None
 
 
 def _sysdate(ctx: Context, fmt: Any = None, tz: Any = None) -> Any:
@@ -400,7 +411,7 @@ def call_method(e: ast.MethodCall, ctx: Context) -> Any:
         explicit = _explicit_type(e.target, ctx)
         if explicit is not None:
             return explicit
-    return fn(ctx, target, *args)
+    return _apply(f".{name}()", fn, ctx, target, args)
 
 
 def _explicit_type(e: ast.Field, ctx: Context) -> str | None:

@@ -521,7 +521,7 @@ def _like_to_glob(pattern: str) -> str:
     for ch in pattern:
         if ch == "%":
             out.append("*")
-        elif ch in "_?":
+        elif ch == "?":
             out.append("?")
         elif ch in "*[]":
             out.append(f"[{ch}]")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import heapq
 import itertools
+import sys
 from typing import Any, Iterable, Iterator
 
 from console import ast
@@ -15,6 +16,7 @@ from console.engine.sql.evaluate import condition, evaluate
 from console.engine.sql.functions import Accumulator, find_aggregates, graph_step
 from console.engine.sql.planner import plan_target
 from console.engine.sql.text import expr_text
+from console.engine.validation import short_value
 from console.errors import QueryError
 
 
@@ -40,8 +42,12 @@ def _int_value(expr: ast.Expr | None, ctx: Context, what: str) -> int | None:
         return None
     n = V.as_number(v)
     if not isinstance(n, int) or n < -1:
-        raise QueryError(f"{what} must be a whole number, got {v!r}")
-    return None if n == -1 else n
+        raise QueryError(f"{what} must be a whole number, got {short_value(v)}")
+    # beyond any possible row count: as good as no limit (and SKIP + LIMIT stays a valid index)
+    return None if n == -1 else min(n, _ROWS_MAX)
+
+
+_ROWS_MAX = sys.maxsize // 2
 
 
 # --- SELECT --------------------------------------------------------------------------

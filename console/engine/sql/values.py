@@ -147,12 +147,12 @@ def _plain(v: Any) -> Any:
 
 @lru_cache(maxsize=256)
 def like_regex(pattern: str, insensitive: bool) -> re.Pattern[str]:
-    """SQL LIKE (``%`` any run, ``_`` one char, ``?`` one char) as a regex."""
+    """OrientDB's LIKE (``%`` any run, ``?`` one character; ``_`` is itself) as a regex."""
     out = []
     for ch in pattern:
         if ch == "%":
             out.append(".*")
-        elif ch in "_?":
+        elif ch == "?":
             out.append(".")
         else:
             out.append(re.escape(ch))
