@@ -53,7 +53,16 @@ def as_string(v: Any) -> str:
 
 
 def is_aggregate(e: ast.FunctionCall) -> bool:
-    return e.name in AGGREGATES and (e.star or len(e.args) == 1)
+    """count(*), sum(x), list(x), ... with one argument; map(key, value) with two, as in OrientDB."""
+    return e.name in AGGREGATES and (e.star or len(e.args) == 1 or (e.name == "map" and len(e.args) == 2))
+
+
+def aggregate_input(call: ast.FunctionCall, ctx: Context) -> Any:
+    """What one record adds to an aggregate (map(key, value) adds a one-entry map)."""
+    if len(call.args) == 2:
+        key, value = evaluate(call.args[0], ctx), evaluate(call.args[1], ctx)
+        return None if key is None or value is None else {str(key): value}
+    return evaluate(call.args[0], ctx)
 
 
 def find_aggregates(expr: ast.Node | None) -> list[ast.FunctionCall]:
@@ -214,7 +223,7 @@ def call_function(e: ast.FunctionCall, ctx: Context) -> Any:
         acc = Accumulator(name)
         if e.star:
             return 1 if name == "count" else None
-        v = evaluate(e.args[0], ctx)
+        v = aggregate_input(e, ctx)
         for x in (v if isinstance(v, list) else [v]):
             acc.add(x)
         return acc.result()

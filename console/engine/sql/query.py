@@ -13,7 +13,7 @@ from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import condition, evaluate
-from console.engine.sql.functions import Accumulator, find_aggregates, graph_step
+from console.engine.sql.functions import Accumulator, aggregate_input, find_aggregates, graph_step
 from console.engine.sql.planner import plan_target
 from console.engine.sql.text import expr_text
 from console.engine.validation import short_value
@@ -185,6 +185,8 @@ def _expand(pairs: Iterable[tuple[Any, Any]], ctx: Context) -> Iterator[tuple[An
         for item in items:
             item = ctx.deref(item)
             if item is not None:
+                if not isinstance(item, (Document, Blob)):  # a plain value becomes a row {value: ...}
+                    item = Document(None, {"value": item})
                 yield item, item
 
 
@@ -308,7 +310,7 @@ def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.Fu
             if call.star:
                 acc.add(None, star=True)
             else:
-                acc.add(evaluate(call.args[0], c))
+                acc.add(aggregate_input(call, c))
     if not groups and not stmt.group_by:
         groups[()] = (ctx.with_record(None), [Accumulator(a.name) for a in aggregates])
         order.append(())
