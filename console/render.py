@@ -31,6 +31,42 @@ def _strftime(fmt: str) -> str:
     return fmt
 
 
+_MIN_CELL = 5  # narrowest a named column of a result table gets (with an ellipsis)
+
+
+def fit_widths(headers: Sequence[str], body: Sequence[Sequence[Any]], fixed: int, cap: int, room: int) -> list[int]:
+    """Column widths for a result table ``room`` characters wide: each column as wide as its
+    longest cell (at most ``cap``); when that is too wide, the widest columns give way first,
+    down to their header (5 to 8 characters, or their natural width if less). The first ``fixed`` columns
+    never shrink; a table that cannot fit even so is left wider than ``room``."""
+    from rich.cells import cell_len
+
+    natural = []
+    for i, h in enumerate(headers):
+        w = max([cell_len(h)] + [cell_len(str(row[i])) for row in body])
+        natural.append(w if i < fixed else max(1, min(w, cap)))
+    widths = list(natural)
+    budget = room - (3 * len(widths) + 1)  # "| " + " " per column and the closing "|"
+    floors = [w if i < fixed else min(w, max(_MIN_CELL, min(cell_len(h), 8)))
+              for i, (h, w) in enumerate(zip(headers, natural))]
+    excess = sum(widths) - budget
+    while excess > 0:
+        shrinkable = [i for i in range(fixed, len(widths)) if widths[i] > floors[i]]
+        if not shrinkable:
+            break
+        top = max(widths[i] for i in shrinkable)
+        widest = [i for i in shrinkable if widths[i] == top]
+        below = max([widths[i] for i in shrinkable if widths[i] < top] + [max(floors[i] for i in widest)])
+        step = min(top - below, -(-excess // len(widest)))
+        for i in widest:
+            if excess <= 0:
+                break
+            cut = min(step, widths[i] - floors[i], excess)
+            widths[i] -= cut
+            excess -= cut
+    return widths
+
+
 class Renderer:
     """Writes results for a person (tables) or a program (json / csv)."""
 
@@ -60,10 +96,10 @@ class Renderer:
             return self._color
         return self.is_terminal() and not os.environ.get("NO_COLOR") and self.fmt == "table"
 
-    def _make(self, file: TextIO):
+    def _make(self, file: TextIO, width: int | None = None):
         from rich.console import Console
 
-        width = self.settings.width or None
+        width = width or self.settings.width or None
         if width is None and not self.is_terminal():
             width = int(os.environ.get("COLUMNS", "0") or 0) or 160
         if self.color:
@@ -229,33 +265,39 @@ class Renderer:
         from rich.table import Table
 
         has_rid, has_class, fields = self._columns(rows)
-        width = max(self.settings.maxColumnWidth, 4)
+        headers = ["#"] + (["@RID"] if has_rid else []) + (["@CLASS"] if has_class else []) + fields
+        body = [self._row_cells(r, first_index + i, has_rid, has_class, fields) for i, r in enumerate(rows)]
+        fixed = 2 if has_rid else 1  # # and @RID are never shortened
+        widths = fit_widths(headers, body, fixed, max(self.settings.maxColumnWidth, 4), self.console.width)
         table = Table(box=box.SQUARE if self.color else box.ASCII2, header_style="bold cyan" if self.color else "",
                       show_edge=True, pad_edge=True, expand=False)
-        table.add_column("#", justify="right", no_wrap=True, style="dim" if self.color else "")
-        if has_rid:
-            table.add_column("@RID", no_wrap=True, style="magenta" if self.color else "")
-        if has_class:
-            table.add_column("@CLASS", no_wrap=True, overflow="ellipsis", max_width=width)
-        for f in fields:
-            table.add_column(f, no_wrap=True, overflow="ellipsis", max_width=width)
-        for i, r in enumerate(rows):
-            cells = [str(first_index + i)]
-            if has_rid:
-                cells.append(str(r.rid) if isinstance(r, (Document, Blob)) and r.rid is not None else "")
-            if has_class:
-                cells.append((r.class_name or "") if isinstance(r, Document) else "")
-            for f in fields:
-                if isinstance(r, Document):
-                    cells.append(self._plain_cell(r.fields[f]) if f in r.fields else "")
-                elif isinstance(r, Blob):
-                    cells.append(self.cell(r.data) if f == "value" else "")
-                elif isinstance(r, dict):
-                    cells.append(self._plain_cell(r[f]) if f in r else "")
-                else:
-                    cells.append(self.cell(r))
+        styles = ["dim", "magenta"] if self.color else ["", ""]
+        for i, (name, w) in enumerate(zip(headers, widths)):
+            table.add_column(name, justify="right" if i == 0 else "left", no_wrap=True, overflow="ellipsis",
+                             width=w, style=styles[i] if i < fixed else None)
+        for cells in body:
             table.add_row(*cells)
-        self.console.print(table)
+        need = sum(widths) + 3 * len(widths) + 1
+        console = self.console if need <= self.console.width else self._make(self.out, need)
+        console.print(table)
+
+    def _row_cells(self, r: Any, index: int, has_rid: bool, has_class: bool, fields: list[str]) -> list[Any]:
+        """The cells of one result row, in column order."""
+        cells: list[Any] = [str(index)]
+        if has_rid:
+            cells.append(str(r.rid) if isinstance(r, (Document, Blob)) and r.rid is not None else "")
+        if has_class:
+            cells.append((r.class_name or "") if isinstance(r, Document) else "")
+        for f in fields:
+            if isinstance(r, Document):
+                cells.append(self._plain_cell(r.fields[f]) if f in r.fields else "")
+            elif isinstance(r, Blob):
+                cells.append(self.cell(r.data) if f == "value" else "")
+            elif isinstance(r, dict):
+                cells.append(self._plain_cell(r[f]) if f in r else "")
+            else:
+                cells.append(self.cell(r))
+        return cells
 
     def _plain_cell(self, v: Any, max_items: int | None = None):
         from rich.text import Text

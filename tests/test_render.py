@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from console.engine.document import Document
+from console.engine.rid import RID
 from console.render import Renderer
 from console.settings import Settings
 
@@ -32,3 +33,27 @@ def test_a_single_record_shows_its_collections_whole_and_leaves_the_setting_alon
     assert "more" not in text
     assert r.settings.collectionMaxItems == 3
     assert r.cell(list(range(5))) == "[0,1,2,...(+2 more)]"
+
+
+def test_fit_widths_gives_way_widest_first_and_never_below_the_floor():
+    from console.render import fit_widths
+
+    headers = ["#", "@RID", "name", "description", "x"]
+    body = [["0", "#12:0", "Ann", "d" * 60, "1"]]
+    assert fit_widths(headers, body, 2, 40, 200) == [1, 5, 4, 40, 1]   # room: natural, capped
+    assert fit_widths(headers, body, 2, 40, 50) == [1, 5, 4, 23, 1]    # the widest gives way: 50 - 16 of borders
+    assert fit_widths(headers, body, 2, 40, 10) == [1, 5, 4, 8, 1]     # floors: never nothing
+
+
+def test_a_table_wider_than_the_screen_keeps_every_column_readable():
+    r, out = _renderer()
+    r.settings.set("width", "60")
+    r.reset()
+    row = Document("P", {f"field{i}": "v" * 30 for i in range(12)})
+    row.rid = RID(12, 3456)
+    r._table([row])
+    lines = out.getvalue().splitlines()
+    header = lines[1]
+    assert "| # | @RID" in header and "#12:3456" in lines[3]
+    assert all(f"field{i}" in header or f"field{i}"[:7] in header for i in range(12))
+    assert len({len(line) for line in lines}) == 1 and len(lines[0]) > 60
