@@ -98,14 +98,12 @@ TYPES = (
 CONSTANTS = ("TRUE", "FALSE", "NULL")
 
 FUNCTIONS = (
-    "count", "sum", "avg", "min", "max", "abs", "distinct", "first", "last", "list",
+    "count", "sum", "avg", "min", "max", "abs", "sqrt", "distinct", "first", "last", "list",
     "set", "map", "format", "sysdate", "date", "ifnull", "ifempty", "coalesce", "expand",
-    "unionall", "intersect", "difference", "symmetricDifference", "traversedElement",
-    "traversedVertex", "traversedEdge", "out", "in", "both", "outE", "inE", "bothE",
-    "outV", "inV", "bothV", "shortestPath", "dijkstra", "astar", "eval", "uuid", "mode",
-    "median", "percentile", "variance", "stddev", "decimal", "sequence", "if",
+    "unionall", "out", "in", "both", "outE", "inE", "bothE", "outV", "inV", "bothV",
+    "uuid", "decimal", "if",
 )
-"""SQL and graph functions."""
+"""SQL and graph functions: the ones the engine has (completion offers no others)."""
 
 METHODS = (
     "size", "length", "toUpperCase", "toLowerCase", "trim", "asString", "asInteger",

@@ -270,3 +270,11 @@ def test_deep_nesting_and_long_tokens():
     _assert_sane("(" * 100_000 + ")" * 100_000)
     _assert_sane("'" + "a" * 200_000)
     _assert_sane("x" * 200_000)
+
+
+def test_completion_offers_exactly_the_functions_the_engine_has():
+    from console.engine.sql.functions import AGGREGATES, FUNCTIONS as ENGINE, GRAPH_FUNCTIONS, METHODS as ENGINE_METHODS
+    from console.repl.lexer import FUNCTIONS, METHODS
+
+    assert {f.lower() for f in FUNCTIONS} == set(ENGINE) | set(AGGREGATES) | set(GRAPH_FUNCTIONS)
+    assert {m.lower() for m in METHODS} <= set(ENGINE_METHODS) | set(GRAPH_FUNCTIONS)

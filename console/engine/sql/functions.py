@@ -308,6 +308,14 @@ def _ifnull(ctx: Context, value: Any = None, default: Any = None, *rest: Any) ->
     return rest[0] if rest else value
 
 
+def _ifempty(ctx: Context, value: Any = None, if_empty: Any = None, *rest: Any) -> Any:
+    """``value`` unless it is an empty string or collection (then ``if_empty``)."""
+    empty = (isinstance(value, (str, list, dict, set)) and not isinstance(value, Document) and len(value) == 0)
+    if empty:
+        return if_empty
+    return rest[0] if rest else value
+
+
 def _coalesce(ctx: Context, *args: Any) -> Any:
     return next((a for a in args if a is not None), None)
 
@@ -381,6 +389,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "date": _date,
     "format": _format,
     "ifnull": _ifnull,
+    "ifempty": _ifempty,
+    "decimal": lambda ctx, v: None if v is None else V.to_decimal(v),
     "coalesce": _coalesce,
     "first": _first,
     "last": _last,
