@@ -15,6 +15,7 @@ from typing import Any, Callable, NamedTuple
 from lark import Token
 
 from console import ast
+from console.engine.codec import parse_field_types
 from console.engine.rid import RID
 from console.engine.types import INTEGER_RANGES, OType
 
@@ -384,7 +385,7 @@ class ExpressionRules:
         spec = next((v.value for k, v in entries if k == "@fieldTypes" and isinstance(v, ast.Literal)), None)
         if type(spec) is not str or "=c" not in spec:
             return entries
-        decimals = {name.strip() for name, _, letter in (p.rpartition("=") for p in spec.split(",")) if letter == "c"}
+        decimals = {name.strip() for name, letter in parse_field_types(spec).items() if letter == "c"}
         out = []
         for key, value in entries:
             text = self._number_text(value) if key in decimals else None

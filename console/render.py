@@ -49,21 +49,11 @@ def fit_widths(headers: Sequence[str], body: Sequence[Sequence[Any]], fixed: int
     budget = room - (3 * len(widths) + 1)  # "| " + " " per column and the closing "|"
     floors = [w if i < fixed else min(w, max(_MIN_CELL, min(cell_len(h), 8)))
               for i, (h, w) in enumerate(zip(headers, natural))]
-    excess = sum(widths) - budget
-    while excess > 0:
+    for _ in range(sum(widths) - budget):  # one character at a time, from the widest column
         shrinkable = [i for i in range(fixed, len(widths)) if widths[i] > floors[i]]
         if not shrinkable:
             break
-        top = max(widths[i] for i in shrinkable)
-        widest = [i for i in shrinkable if widths[i] == top]
-        below = max([widths[i] for i in shrinkable if widths[i] < top] + [max(floors[i] for i in widest)])
-        step = min(top - below, -(-excess // len(widest)))
-        for i in widest:
-            if excess <= 0:
-                break
-            cut = min(step, widths[i] - floors[i], excess)
-            widths[i] -= cut
-            excess -= cut
+        widths[max(shrinkable, key=widths.__getitem__)] -= 1
     return widths
 
 

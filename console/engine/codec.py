@@ -199,7 +199,7 @@ def _escaped_decimal(data: bytes) -> bool:
             spec = orjson.loads(b'"' + m.group(1) + b'"')
         except orjson.JSONDecodeError:
             continue
-        if any(part.rpartition("=")[2] == "c" for part in spec.split(",")):
+        if "c" in parse_field_types(spec).values():
             return True
     return False
 

@@ -398,12 +398,10 @@ def _refuse_graph_records(records: list[Any], schema: Any) -> None:
     """DELETE FROM leaves vertices and edges to DELETE VERTEX / DELETE EDGE (or UNSAFE), as OrientDB does."""
     for rec in records:
         cls = getattr(rec, "class_name", None)
-        if cls and schema.is_vertex_class(cls):
-            raise QueryError(f"cannot safely delete vertex {rec.rid} ({cls}) with DELETE FROM: "
-                             "use DELETE VERTEX, or add UNSAFE")
-        if cls and schema.is_edge_class(cls):
-            raise QueryError(f"cannot safely delete edge {rec.rid} ({cls}) with DELETE FROM: "
-                             "use DELETE EDGE, or add UNSAFE")
+        kind = cls and ("vertex" if schema.is_vertex_class(cls) else "edge" if schema.is_edge_class(cls) else None)
+        if kind:
+            raise QueryError(f"cannot safely delete {kind} {rec.rid} ({cls}) with DELETE FROM: "
+                             f"use DELETE {kind.upper()}, or add UNSAFE")
 
 
 # --- graph -------------------------------------------------------------------------------

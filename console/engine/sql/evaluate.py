@@ -154,11 +154,8 @@ def _concat_items(v: Any) -> list[Any]:
     """What one side of ``||`` adds: the items of a collection, a single value, or nothing for null."""
     if v is None:
         return []
-    if isinstance(v, (list, tuple, set, frozenset)) and not isinstance(v, RID):
-        return list(v)
-    if isinstance(v, dict):
-        return list(v.values())
-    return [v]
+    items = V.as_collection(v)
+    return [v] if items is None else items
 
 
 def arithmetic(op: str, a: Any, b: Any) -> Any:

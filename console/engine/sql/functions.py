@@ -231,16 +231,20 @@ def call_function(e: ast.FunctionCall, ctx: Context) -> Any:
     if fn is None:
         raise QueryError(f"unknown function '{name}()'")
     args = [evaluate(a, ctx) for a in e.args]
-    return _apply(f"{name}()", fn, ctx, None, args)
+    return _apply(f"{name}()", fn, ctx, args)
 
 
-def _apply(what: str, fn: Callable[..., Any], ctx: Context, target: Any, args: list[Any]) -> Any:
-    """Call a function or method; a Python error from bad arguments becomes a one-line QueryError."""
+_FUNCTION = object()  # _apply's target when calling a function, not a method
+
+
+def _apply(what: str, fn: Callable[..., Any], ctx: Context, args: list[Any], target: Any = _FUNCTION) -> Any:
+    """Call a function (or a method on ``target``); a Python error from bad arguments
+    becomes a one-line QueryError."""
     try:
-        return fn(ctx, *args) if what[0] != "." else fn(ctx, target, *args)
+        return fn(ctx, *args) if target is _FUNCTION else fn(ctx, target, *args)
     except (ValueError, TypeError, ArithmeticError, IndexError, KeyError, AttributeError, OverflowError):
         given = ", ".join(map(short_value, args)) or "no arguments"
-        on = f" on {short_value(target)}" if what[0] == "." else ""
+        on = "" if target is _FUNCTION else f" on {short_value(target)}"
         raise QueryError(f"{what}: invalid arguments ({given}){on}") from None
 
 
@@ -310,8 +314,7 @@ def _ifnull(ctx: Context, value: Any = None, default: Any = None, *rest: Any) ->
 
 def _ifempty(ctx: Context, value: Any = None, if_empty: Any = None, *rest: Any) -> Any:
     """``value`` unless it is an empty string or collection (then ``if_empty``)."""
-    empty = (isinstance(value, (str, list, dict, set)) and not isinstance(value, Document) and len(value) == 0)
-    if empty:
+    if isinstance(value, (str, list, dict, set)) and not value:
         return if_empty
     return rest[0] if rest else value
 
@@ -430,7 +433,7 @@ def call_method(e: ast.MethodCall, ctx: Context) -> Any:
         explicit = _explicit_type(e.target, ctx)
         if explicit is not None:
             return explicit
-    return _apply(f".{name}()", fn, ctx, target, args)
+    return _apply(f".{name}()", fn, ctx, args, target)
 
 
 def _explicit_type(e: ast.Field, ctx: Context) -> str | None:

@@ -63,19 +63,19 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
                                     and projections[0].alias is None)
     aggregates = [a for p in projections for a in find_aggregates(p.expr)]
     plan = plan_target(stmt.target, stmt.where, ctx, stmt.order_by if star_only and not stmt.let else ())
-    # id(record) -> its context with the LET variables, for what is evaluated after WHERE
-    lets: dict[int, Context] | None = {} if stmt.let and not (star_only and not stmt.order_by) else None
-    records = _filtered(plan.rows(), stmt, ctx, lets)
-    if aggregates or stmt.group_by:
-        rows: Iterable[Any] = _aggregate(records, stmt, aggregates, ctx, lets)
-        pairs: Iterable[tuple[Any, Any]] = ((r, r) for r in rows)
-    elif star_only:
-        pairs = ((r, r) for r in records)
-    elif lets is not None:
-        take = lets.get if stmt.order_by else lets.pop  # ORDER BY still needs them
-        pairs = ((rec, project(projections, take(id(rec)))) for rec in records)
+    # pairs: (where a row came from, the row); the source is the record's context (its LET
+    # variables) wherever something is evaluated on it later
+    pairs: Iterable[tuple[Any, Any]]
+    if star_only and stmt.where is None and not stmt.let:
+        pairs = ((r, r) for r in plan.rows())
     else:
-        pairs = ((rec, project(projections, ctx.with_record(rec))) for rec in records)
+        contexts = _filtered(plan.rows(), stmt, ctx)
+        if aggregates or stmt.group_by:
+            pairs = ((r, r) for r in _aggregate(contexts, stmt, aggregates, ctx))
+        elif star_only:
+            pairs = ((c, c.record) for c in contexts)
+        else:
+            pairs = ((c, project(projections, c)) for c in contexts)
     expand = _expand_projection(projections)
     if expand is not None:
         pairs = _expand(pairs, ctx)
@@ -84,9 +84,7 @@ def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
     if stmt.distinct or _is_distinct_call(projections):
         pairs = _distinct(pairs)
     if stmt.order_by and not (plan.ordered and star_only and not stmt.group_by and not aggregates):
-        same_records = expand is None and not stmt.unwind  # LET contexts belong to the records
-        pairs = _order(pairs, stmt.order_by, ctx, skip + limit if limit is not None else None,
-                       lets if same_records else None)
+        pairs = _order(pairs, stmt.order_by, ctx, skip + limit if limit is not None else None)
     rows_out = (row for _, row in pairs)
     if skip or limit is not None:
         rows_out = itertools.islice(rows_out, skip, None if limit is None else skip + limit)
@@ -110,25 +108,20 @@ def _count_only(stmt: ast.Select, ctx: Context) -> Document | None:
     return Document(None, {p.alias or "count(*)": db.count_class(cls.name)})
 
 
-def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context,
-              lets: dict[int, Context] | None) -> Iterator[Any]:
-    """Records that pass WHERE; with LET, each record's context (its variables) goes
-    into ``lets`` for the projections, GROUP BY and ORDER BY that follow."""
+def _filtered(records: Iterator[Any], stmt: ast.Select, ctx: Context) -> Iterator[Context]:
+    """The context of each record that passes WHERE, holding the record's LET variables
+    for the projections, GROUP BY and ORDER BY that follow."""
     where = stmt.where
     let = stmt.let
-    if where is None and not let:
-        yield from records
-        return
     for rec in records:
-        c = ctx.with_record(rec)
         if let:
             c = ctx.child(rec)
             for item in let:
                 c.vars[item.name.lower()] = evaluate(item.value, c)
+        else:
+            c = ctx.with_record(rec)
         if where is None or condition(where, c):
-            if lets is not None:
-                lets[id(rec)] = c
-            yield rec
+            yield c
 
 
 def project(projections: tuple[ast.Projection, ...], ctx: Context) -> Document:
@@ -243,13 +236,12 @@ def _distinct(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
 
 
 def _order(pairs: Iterable[tuple[Any, Any]], order_by: tuple[ast.OrderItem, ...], ctx: Context,
-           keep: int | None, lets: dict[int, Context] | None = None) -> Iterator[tuple[Any, Any]]:
+           keep: int | None) -> Iterator[tuple[Any, Any]]:
     def key_of(pair: tuple[Any, Any]) -> tuple[Any, ...]:
         rec, row = pair
         keys = []
-        rctx = lets.get(id(rec), ctx) if lets else ctx
         for item in order_by:
-            v = _order_value(item.expr, rec, row, rctx)
+            v = _order_value(item.expr, rec, row, ctx)
             k = V.sort_key(v)
             keys.append(_Desc(k) if item.descending else k)
         return tuple(keys)
@@ -271,8 +263,9 @@ def _order_value(expr: ast.Expr, rec: Any, row: Any, ctx: Context) -> Any:
         name = expr_text(expr)
         if name in row.fields:
             return row.fields[name]
-    target = rec if rec is not None else row
-    return evaluate(expr, ctx if ctx.record is target and target is not None else ctx.with_record(target))
+    if isinstance(rec, Context):  # the record's own context, LET variables included
+        return evaluate(expr, rec)
+    return evaluate(expr, ctx.with_record(rec if rec is not None else row))
 
 
 class _Desc:
@@ -290,16 +283,15 @@ class _Desc:
         return isinstance(other, _Desc) and self.k == other.k
 
 
-def _aggregate(records: Iterator[Any], stmt: ast.Select, aggregates: list[ast.FunctionCall],
-               ctx: Context, lets: dict[int, Context] | None = None) -> Iterator[Document]:
+def _aggregate(contexts: Iterator[Context], stmt: ast.Select, aggregates: list[ast.FunctionCall],
+               ctx: Context) -> Iterator[Document]:
     groups: dict[Any, tuple[Any, list[Accumulator]]] = {}
     order: list[Any] = []
     # GROUP BY may name a projection by its alias
     aliases = {p.alias: p.expr for p in stmt.projections if p.alias}
     group_by = [aliases.get(g.path[0], g) if isinstance(g, ast.Field) and len(g.path) == 1 else g
                 for g in stmt.group_by]
-    for rec in records:
-        c = lets.pop(id(rec)) if lets else ctx.with_record(rec)
+    for c in contexts:
         key = tuple(hashable(evaluate(g, c)) for g in group_by) if group_by else ()
         entry = groups.get(key)
         if entry is None:
