@@ -21,15 +21,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TextIO
 from console.engine.codec import decimal_text, encode_embedded, encode_fields
 from console.engine.document import Blob, Document
 from console.engine.rid import RID
-
-_JAVA_TO_STRFTIME = (("yyyy", "%Y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("mm", "%M"), ("ss", "%S"))
-
-
-def _strftime(fmt: str) -> str:
-    for j, p in _JAVA_TO_STRFTIME:
-        fmt = fmt.replace(j, p)
-    return fmt
-
+from console.engine.sql.javatext import format_date
 
 _MIN_CELL = 5  # narrowest a named column of a result table gets (with an ellipsis)
 
@@ -164,9 +156,9 @@ class Renderer:
         if isinstance(v, float):
             return repr(v)
         if isinstance(v, _dt.datetime):
-            return v.strftime(_strftime(s.dateTimeFormat))
+            return format_date(v, s.dateTimeFormat)
         if isinstance(v, _dt.date):
-            return v.strftime(_strftime(s.dateFormat))
+            return format_date(v, s.dateFormat)
         if isinstance(v, (bytes, bytearray)):
             text = base64.b64encode(bytes(v)).decode()
             limit = max(s.maxBinaryDisplay, 8)

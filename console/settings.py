@@ -16,6 +16,15 @@ def _str(text: str) -> str:
     return text.strip().strip("'\"")
 
 
+def _date_pattern(text: str) -> str:
+    """A Java SimpleDateFormat pattern (checked)."""
+    from console.engine.sql.javatext import compile_pattern
+
+    pattern = _str(text)
+    compile_pattern(pattern)
+    return pattern
+
+
 def _bool(text: str) -> bool:
     t = _str(text).lower()
     if t in ("true", "on", "yes", "1"):
@@ -59,8 +68,8 @@ SPECS: tuple[Spec, ...] = (
     Spec("width", 0, _int, "table width in characters (0: the terminal's)"),
     Spec("backupCompressionLevel", 9, _int, "zip compression level of BACKUP DATABASE"),
     Spec("backupBufferSize", 1048576, _int, "buffer size of BACKUP DATABASE"),
-    Spec("dateFormat", "yyyy-MM-dd", _str, "how DATE values are shown"),
-    Spec("dateTimeFormat", "yyyy-MM-dd HH:mm:ss", _str, "how DATETIME values are shown"),
+    Spec("dateFormat", "yyyy-MM-dd", _date_pattern, "how DATE values are shown (a Java date pattern)"),
+    Spec("dateTimeFormat", "yyyy-MM-dd HH:mm:ss", _date_pattern, "how DATETIME values are shown (a Java date pattern)"),
     Spec("progress", True, _bool, "show progress bars for long commands on a terminal"),
 )
 _BY_NAME = {s.name.lower(): s for s in SPECS}

@@ -41,6 +41,14 @@ def edge_class_of_field(name: str) -> tuple[str, str] | None:
 def vertex_edges(doc: Document, direction: str, classes: Iterable[str] | None,
                  is_subclass: Callable[[str, str], bool]) -> Iterator[RID]:
     """RIDs of a vertex's edges in a direction (out, in, both), optionally by class."""
+    for _, rid in directed_edges(doc, direction, classes, is_subclass):
+        yield rid
+
+
+def directed_edges(doc: Document, direction: str, classes: Iterable[str] | None,
+                   is_subclass: Callable[[str, str], bool]) -> Iterator[tuple[str, RID]]:
+    """(``out`` or ``in``, RID) of each entry of a vertex's link bags in a direction
+    (out, in, both), optionally only of edges of some classes (and their subclasses)."""
     wanted = [c for c in classes] if classes else None
     for name, value in doc.fields.items():
         parsed = edge_class_of_field(name)
@@ -52,11 +60,11 @@ def vertex_edges(doc: Document, direction: str, classes: Iterable[str] | None,
         if wanted is not None and not any(is_subclass(cls, w) for w in wanted):
             continue
         if isinstance(value, RID):
-            yield value
+            yield d, value
         elif isinstance(value, (list, tuple)):
             for v in value:
                 if isinstance(v, RID):
-                    yield v
+                    yield d, v
 
 
 class GraphOperations:

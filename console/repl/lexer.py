@@ -101,7 +101,8 @@ FUNCTIONS = (
     "count", "sum", "avg", "min", "max", "abs", "sqrt", "distinct", "first", "last", "list",
     "set", "map", "format", "sysdate", "date", "ifnull", "ifempty", "coalesce", "expand",
     "unionall", "out", "in", "both", "outE", "inE", "bothE", "outV", "inV", "bothV",
-    "uuid", "decimal", "if",
+    "uuid", "decimal", "if", "median", "mode", "percentile", "variance", "stddev",
+    "intersect", "difference", "symmetricDifference", "eval", "shortestPath", "dijkstra", "astar",
 )
 """SQL and graph functions: the ones the engine has (completion offers no others)."""
 
@@ -109,7 +110,7 @@ METHODS = (
     "size", "length", "toUpperCase", "toLowerCase", "trim", "asString", "asInteger",
     "asLong", "asFloat", "asDouble", "asDecimal", "asBoolean", "asDate", "asDateTime",
     "asList", "asSet", "asMap", "keys", "values", "charAt", "indexOf", "left", "right",
-    "subString", "replace", "append", "prefix", "normalize", "format", "type",
+    "subString", "lastIndexOf", "replace", "append", "prefix", "normalize", "format", "type",
     "javaType", "field", "hash", "include", "exclude", "remove", "removeAll", "split",
     "toJSON",
 )

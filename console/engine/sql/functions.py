@@ -1,4 +1,4 @@
-"""SQL functions, methods, graph navigation and aggregates."""
+"""SQL functions, methods and graph navigation (aggregates: ``aggregates``)."""
 
 from __future__ import annotations
 
@@ -13,13 +13,15 @@ from console.engine.codec import decimal_text
 from console.engine.document import Blob, Document
 from console.engine.graph import vertex_edges
 from console.engine.rid import RID
+from console.engine.sql import javatext
 from console.engine.sql import values as V
+from console.engine.sql.aggregates import AGGREGATES, COLLECTION_FUNCTIONS, apply_to_collection, is_aggregate
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate, get_field
+from console.engine.sql.paths import PATH_FUNCTIONS
 from console.engine.validation import short_value
 from console.errors import QueryError
 
-AGGREGATES = frozenset({"count", "sum", "avg", "min", "max", "list", "set", "map"})
 GRAPH_FUNCTIONS = frozenset({"out", "in", "both", "oute", "ine", "bothe", "outv", "inv", "bothv"})
 
 
@@ -50,108 +52,6 @@ def as_string(v: Any) -> str:
 
         return base64.b64encode(v).decode()
     return str(v)
-
-
-def is_aggregate(e: ast.FunctionCall) -> bool:
-    """count(*), sum(x), list(x), ... with one argument; map(key, value) with two, as in OrientDB."""
-    return e.name in AGGREGATES and (e.star or len(e.args) == 1 or (e.name == "map" and len(e.args) == 2))
-
-
-def aggregate_input(call: ast.FunctionCall, ctx: Context) -> Any:
-    """What one record adds to an aggregate (map(key, value) adds a one-entry map)."""
-    if len(call.args) == 2:
-        key, value = evaluate(call.args[0], ctx), evaluate(call.args[1], ctx)
-        return None if key is None or value is None else {str(key): value}
-    return evaluate(call.args[0], ctx)
-
-
-def find_aggregates(expr: ast.Node | None) -> list[ast.FunctionCall]:
-    """Aggregate calls inside an expression (not inside subqueries)."""
-    out: list[ast.FunctionCall] = []
-
-    def walk(node: Any) -> None:
-        if isinstance(node, ast.FunctionCall) and is_aggregate(node):
-            out.append(node)
-            return
-        if isinstance(node, (ast.Subquery, ast.Statement)):
-            return
-        if isinstance(node, ast.Node):
-            for name in node.__node_fields__:  # type: ignore[attr-defined]
-                walk(getattr(node, name))
-        elif isinstance(node, tuple):
-            for x in node:
-                walk(x)
-
-    walk(expr)
-    return out
-
-
-class Accumulator:
-    """Running state of one aggregate call."""
-
-    __slots__ = ("name", "count", "value", "items")
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.count = 0
-        self.value: Any = None
-        self.items: list[Any] | dict[Any, Any] | None = None
-
-    def add(self, v: Any, star: bool = False) -> None:
-        n = self.name
-        if n == "count":
-            if star or v is not None:
-                self.count += 1
-            return
-        if n in ("list", "set"):
-            if self.items is None:
-                self.items = []
-            vals = v if isinstance(v, list) else [v]
-            for x in vals:
-                if x is None:
-                    continue
-                if n == "set" and any(V.equals(x, y) for y in self.items):  # type: ignore[union-attr]
-                    continue
-                self.items.append(x)  # type: ignore[union-attr]
-            return
-        if n == "map":
-            if self.items is None:
-                self.items = {}
-            if isinstance(v, dict):
-                self.items.update(v)  # type: ignore[union-attr]
-            return
-        if v is None:
-            return
-        if n in ("sum", "avg"):
-            num = V.as_number(v)
-            if num is None:
-                return
-            if self.value is None:
-                self.value = num
-            else:
-                if isinstance(num, Decimal) or isinstance(self.value, Decimal):
-                    self.value = V.to_decimal(self.value) + V.to_decimal(num)  # type: ignore[operator]
-                else:
-                    self.value += num
-            self.count += 1
-        elif n == "min":
-            if self.value is None or (V.compare(v, self.value) or 0) < 0:
-                self.value = v
-        elif n == "max":
-            if self.value is None or (V.compare(v, self.value) or 0) > 0:
-                self.value = v
-
-    def result(self) -> Any:
-        n = self.name
-        if n == "count":
-            return self.count
-        if n in ("list", "set", "map"):
-            return self.items if self.items is not None else ([] if n != "map" else {})
-        if n == "avg":
-            if not self.count:
-                return None
-            return self.value / self.count
-        return self.value
 
 
 # --- graph navigation -----------------------------------------------------------
@@ -218,17 +118,12 @@ def call_function(e: ast.FunctionCall, ctx: Context) -> Any:
     if name in GRAPH_FUNCTIONS:
         labels = _labels(evaluate(a, ctx) for a in e.args)
         return graph_step(ctx, ctx.record, name, labels)
-    if is_aggregate(e):
-        # An aggregate outside an aggregation (e.g. in WHERE): apply to a collection argument.
-        acc = Accumulator(name)
-        if e.star:
-            return 1 if name == "count" else None
-        v = aggregate_input(e, ctx)
-        for x in (v if isinstance(v, list) else [v]):
-            acc.add(x)
-        return acc.result()
+    if is_aggregate(e):  # outside an aggregation (e.g. in WHERE): folds a collection argument
+        return apply_to_collection(e, ctx)
     fn = FUNCTIONS.get(name)
     if fn is None:
+        if name in AGGREGATES:
+            raise QueryError(f"{name}(): wrong number of arguments ({len(e.args)})")
         raise QueryError(f"unknown function '{name}()'")
     args = [evaluate(a, ctx) for a in e.args]
     return _apply(f"{name}()", fn, ctx, args)
@@ -248,12 +143,20 @@ def _apply(what: str, fn: Callable[..., Any], ctx: Context, args: list[Any], tar
         raise QueryError(f"{what}: invalid arguments ({given}){on}") from None
 
 
+def _format_date(what: str, d: _dt.date, fmt: Any, tz: Any) -> str:
+    """``d`` in the Java (SimpleDateFormat) pattern ``fmt``, in time zone ``tz`` (default UTC)."""
+    try:
+        return javatext.format_date(d, str(fmt), None if tz is None else javatext.zone(tz))
+    except ValueError as exc:
+        raise QueryError(f"{what}: {exc}") from None
+
+
 def _sysdate(ctx: Context, fmt: Any = None, tz: Any = None) -> Any:
     now = _dt.datetime.now(_dt.timezone.utc)
     now = now.replace(microsecond=(now.microsecond // 1000) * 1000)
     if fmt is None:
         return now
-    return java_format_date(now, str(fmt))
+    return _format_date("sysdate()", now, fmt, tz)
 
 
 def _date(ctx: Context, value: Any = None, fmt: Any = None, tz: Any = None) -> Any:
@@ -261,49 +164,35 @@ def _date(ctx: Context, value: Any = None, fmt: Any = None, tz: Any = None) -> A
         return _sysdate(ctx)
     if fmt is not None and isinstance(value, str):
         try:
-            return _dt.datetime.strptime(value, java_to_strftime(str(fmt))).replace(tzinfo=_dt.timezone.utc)
-        except ValueError:
-            raise QueryError(f"date('{value}', '{fmt}'): the text does not match the format") from None
+            return javatext.parse_date(value, str(fmt), None if tz is None else javatext.zone(tz))
+        except ValueError as exc:
+            raise QueryError(f"date(): {exc}") from None
     d = V.as_datetime(value)
     if d is None:
         raise QueryError(f"date({value!r}): not a date")
     return d
 
 
-_JAVA_DATE = (("yyyy", "%Y"), ("yy", "%y"), ("MM", "%m"), ("dd", "%d"), ("HH", "%H"), ("hh", "%I"),
-              ("mm", "%M"), ("ss", "%S"), ("SSS", "%f"), ("a", "%p"), ("EEE", "%a"), ("MMM", "%b"), ("Z", "%z"))
-
-
-def java_to_strftime(fmt: str) -> str:
-    out = fmt
-    for j, p in sorted(_JAVA_DATE, key=lambda x: -len(x[0])):
-        out = out.replace(j, p)
-    return out
-
-
-def java_format_date(d: _dt.datetime, fmt: str) -> str:
-    text = d.strftime(java_to_strftime(fmt))
-    if "SSS" in fmt:
-        text = text.replace(f"{d.microsecond:06d}", f"{d.microsecond // 1000:03d}")
-    return text
-
-
 def _format(ctx: Context, fmt: Any = None, *args: Any) -> Any:
+    """``String.format(fmt, args...)`` as in Java."""
     if fmt is None:
         return None
     try:
-        conv = tuple(_format_arg(a) for a in args)
-        return str(fmt) % conv
-    except (TypeError, ValueError) as exc:
-        raise QueryError(f"format('{fmt}'): {exc}") from None
+        return javatext.java_format(str(fmt), args, as_string)
+    except ValueError as exc:
+        raise QueryError(f"format(): {exc}") from None
 
 
-def _format_arg(a: Any) -> Any:
-    if isinstance(a, (int, float)) and not isinstance(a, bool):
-        return a
-    if isinstance(a, Decimal):
-        return float(a)
-    return as_string(a)
+def _format_method(ctx: Context, v: Any, fmt: Any, tz: Any = None) -> Any:
+    """A date in a SimpleDateFormat pattern; anything else through ``String.format``."""
+    if v is None:
+        return None
+    if isinstance(v, _dt.date):
+        return _format_date(".format()", v, fmt, tz)
+    try:
+        return javatext.java_format(str(fmt), [v], as_string)
+    except ValueError as exc:
+        raise QueryError(f".format(): {exc}") from None
 
 
 def _ifnull(ctx: Context, value: Any = None, default: Any = None, *rest: Any) -> Any:
@@ -359,6 +248,19 @@ def _sqrt(ctx: Context, v: Any = None) -> Any:
     return None if n is None else math.sqrt(n)
 
 
+def _eval(ctx: Context, text: Any = None) -> Any:
+    """``eval('price * 1.2')``: an expression given as text, evaluated on the current record."""
+    if not isinstance(text, str):
+        raise QueryError(f"eval() needs the expression as text, not {short_value(text)}")
+    from console.parser import ParseError, parse_expression
+
+    try:
+        expr = parse_expression(text)
+    except ParseError as exc:
+        raise QueryError(f"eval('{text}'): {exc}") from None
+    return evaluate(expr, ctx)
+
+
 def _sum_args(ctx: Context, *args: Any) -> Any:
     nums = [V.as_number(a) for a in args if a is not None]
     return sum(n for n in nums if n is not None)
@@ -412,7 +314,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "count": lambda ctx, *a: len(a),
     "avg": lambda ctx, *a: (sum(V.as_number(x) or 0 for x in a) / len(a)) if a else None,
     "sqrt": _sqrt,
+    "eval": _eval,
 }
+FUNCTIONS.update(COLLECTION_FUNCTIONS)
+FUNCTIONS.update(PATH_FUNCTIONS)
 
 
 # --- methods --------------------------------------------------------------------
@@ -497,6 +402,14 @@ def _as_date(ctx: Context, v: Any) -> Any:
 def _substring(ctx: Context, v: Any, start: Any = 0, end: Any = None) -> Any:
     s = as_string(v)
     return s[int(start):] if end is None else s[int(start):int(end)]
+
+
+def _last_index_of(ctx: Context, v: Any, s: Any, start: Any = None) -> int:
+    """Java's ``lastIndexOf``: the last match beginning at or before ``start``."""
+    text, sub = as_string(v), as_string(s)
+    if start is None:
+        return text.rfind(sub)
+    return -1 if int(start) < 0 else text.rfind(sub, 0, int(start) + len(sub))
 
 
 def _keys(ctx: Context, v: Any) -> Any:
@@ -585,6 +498,7 @@ METHODS: dict[str, Callable[..., Any]] = {
     "right": lambda ctx, v, n: as_string(v)[-int(n):] if int(n) else "",
     "charat": lambda ctx, v, i: as_string(v)[int(i)] if int(i) < len(as_string(v)) else None,
     "indexof": lambda ctx, v, s, start=0: as_string(v).find(as_string(s), int(start)),
+    "lastindexof": _last_index_of,
     "append": lambda ctx, v, s: as_string(v) + as_string(s),
     "prefix": lambda ctx, v, s: as_string(s) + as_string(v),
     "replace": lambda ctx, v, a, b: as_string(v).replace(as_string(a), as_string(b)),
@@ -592,8 +506,7 @@ METHODS: dict[str, Callable[..., Any]] = {
     "keys": _keys,
     "values": _values,
     "type": _type_name,
-    "format": lambda ctx, v, fmt: java_format_date(V.as_datetime(v), str(fmt)) if isinstance(v, (_dt.date, _dt.datetime))
-    else _format(ctx, fmt, v),
+    "format": _format_method,
     "include": _include,
     "exclude": _exclude,
     "field": _field_method,

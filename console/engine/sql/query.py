@@ -13,7 +13,8 @@ from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import condition, evaluate
-from console.engine.sql.functions import Accumulator, aggregate_input, find_aggregates, graph_step
+from console.engine.sql.aggregates import Accumulator, find_aggregates
+from console.engine.sql.functions import graph_step
 from console.engine.sql.planner import plan_target
 from console.engine.sql.text import expr_text
 from console.engine.validation import short_value
@@ -207,28 +208,10 @@ def _unwind(pairs: Iterable[tuple[Any, Any]], fields: tuple[str, ...]) -> Iterat
             yield rec, r
 
 
-def hashable(v: Any) -> Any:
-    if isinstance(v, (Document, Blob)):
-        if v.rid is not None:
-            return ("rid", v.rid)
-        if isinstance(v, Document):
-            return ("doc", tuple((k, hashable(x)) for k, x in v.fields.items()))
-        return ("blob", v.data)
-    if isinstance(v, list):
-        return tuple(hashable(x) for x in v)
-    if isinstance(v, dict):
-        return tuple(sorted((str(k), hashable(x)) for k, x in v.items()))
-    try:
-        hash(v)
-    except TypeError:
-        return repr(v)
-    return v
-
-
 def _distinct(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
     seen: set[Any] = set()
     for rec, row in pairs:
-        key = hashable(row if not (isinstance(row, Document) and row.rid is None) else row.fields)
+        key = V.hashable(row if not (isinstance(row, Document) and row.rid is None) else row.fields)
         if key in seen:
             continue
         seen.add(key)
@@ -292,19 +275,17 @@ def _aggregate(contexts: Iterator[Context], stmt: ast.Select, aggregates: list[a
     group_by = [aliases.get(g.path[0], g) if isinstance(g, ast.Field) and len(g.path) == 1 else g
                 for g in stmt.group_by]
     for c in contexts:
-        key = tuple(hashable(evaluate(g, c)) for g in group_by) if group_by else ()
+        key = tuple(V.hashable(evaluate(g, c)) for g in group_by) if group_by else ()
         entry = groups.get(key)
         if entry is None:
-            entry = (c, [Accumulator(a.name) for a in aggregates])
+            entry = (c, [Accumulator(a, c) for a in aggregates])
             groups[key] = entry
             order.append(key)
-        for acc, call in zip(entry[1], aggregates):
-            if call.star:
-                acc.add(None, star=True)
-            else:
-                acc.add(aggregate_input(call, c))
+        for acc in entry[1]:
+            acc.feed(c)
     if not groups and not stmt.group_by:
-        groups[()] = (ctx.with_record(None), [Accumulator(a.name) for a in aggregates])
+        empty = ctx.with_record(None)
+        groups[()] = (empty, [Accumulator(a, empty) for a in aggregates])
         order.append(())
     for key in order:
         first, accs = groups[key]  # the context of the group's first record
@@ -410,6 +391,8 @@ def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
             rows = ((r, r) for r in _aggregate(iter(_public(b, aliases) for b in bindings), sel, aggregates, ctx))
         else:
             rows = ((b, project(returns, ctx.with_record(_public(b, aliases)))) for b in bindings)
+        if _expand_projection(returns) is not None:
+            rows = _expand(rows, ctx)
     if stmt.distinct:
         rows = _distinct(rows)
     if stmt.order_by:
@@ -548,8 +531,8 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
 def _special_return(returns: tuple[ast.Projection, ...]) -> str | None:
     if len(returns) == 1 and isinstance(returns[0].expr, ast.Variable) and returns[0].alias is None:
         name = returns[0].expr.name.lower()
-        if name in ("matches", "paths", "elements", "pathelements"):
-            return name
+        if name in ("matches", "patterns", "paths", "elements", "pathelements"):
+            return "matches" if name == "patterns" else name  # $patterns: the user's aliases, as $matches
     return None
 
 

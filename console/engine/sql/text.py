@@ -14,8 +14,10 @@ _METHOD_NAMES = {
     "asdecimal": "asDecimal", "asboolean": "asBoolean", "asdate": "asDate", "asdatetime": "asDateTime",
     "aslist": "asList", "asset": "asSet", "asmap": "asMap", "indexof": "indexOf", "charat": "charAt",
     **_GRAPH_NAMES, "tojson": "toJSON", "removeall": "removeAll", "javatype": "javaType",
+    "lastindexof": "lastIndexOf", "substring": "subString",
 }
-_FUNCTION_NAMES = {**_GRAPH_NAMES, "unionall": "unionAll"}
+_FUNCTION_NAMES = {**_GRAPH_NAMES, "unionall": "unionAll", "symmetricdifference": "symmetricDifference",
+                   "shortestpath": "shortestPath"}
 
 
 def _lit(v: Any) -> str:
@@ -61,6 +63,9 @@ def expr_text(e: Any) -> str:
         return f"{expr_text(e.target)}.{_METHOD_NAMES.get(e.name, e.name)}({', '.join(expr_text(a) for a in e.args)})"
     if isinstance(e, ast.IndexAccess):
         return f"{expr_text(e.target)}[{expr_text(e.index)}]"
+    if isinstance(e, ast.Slice):
+        dots = "..." if e.inclusive else ".."
+        return f"{expr_text(e.target)}[{expr_text(e.start)}{dots}{expr_text(e.end)}]"
     if isinstance(e, ast.Filter):
         return f"{expr_text(e.target)}[{expr_text(e.condition)}]"
     if isinstance(e, ast.Arithmetic):

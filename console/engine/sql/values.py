@@ -221,3 +221,25 @@ def sort_key(v: Any) -> tuple[int, Any]:
     if isinstance(v, (Document, Blob)) and v.rid is not None:
         return (5, (v.rid.cluster, v.rid.position))
     return (6, repr(v))
+
+
+def hashable(v: Any) -> Any:
+    """A hashable key that is equal for equal values (GROUP BY, DISTINCT, set functions);
+    a record and its RID give the same key."""
+    if isinstance(v, RID):
+        return ("rid", v)
+    if isinstance(v, (Document, Blob)):
+        if v.rid is not None:
+            return ("rid", v.rid)
+        if isinstance(v, Document):
+            return ("doc", tuple((k, hashable(x)) for k, x in v.fields.items()))
+        return ("blob", v.data)
+    if isinstance(v, list):
+        return tuple(hashable(x) for x in v)
+    if isinstance(v, dict):
+        return tuple(sorted((str(k), hashable(x)) for k, x in v.items()))
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
