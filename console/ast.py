@@ -19,6 +19,7 @@ Expressions (:class:`Expr`)
     FunctionCall(name, args, star)   count(*), sysdate(), out('Knows') (name lower case)
     MethodCall(target, name, args)   name.toUpperCase() (name lower case)
     IndexAccess(target, index)       tags[0], map['key']
+    Slice(target, start, end, inclusive)   tags[1..3] (end excluded), tags[1...3]
     Filter(target, condition)        out('Knows')[age > 30]
     Arithmetic(op, left, right)      + - * / % and || (array concatenation)
     Negate(expr)                     -x (negative numeric literals are folded)
@@ -233,6 +234,15 @@ class IndexAccess(Expr):
     index: Expr
 
 
+class Slice(Expr):
+    """``target[start..end]`` (end excluded) or ``target[start...end]`` (end included)."""
+
+    target: Expr
+    start: Expr
+    end: Expr
+    inclusive: bool = False
+
+
 class Filter(Expr):
     """``target[condition]``: the items of a collection matching a condition."""
 
@@ -400,16 +410,17 @@ class LetItem(Node):
 
 
 class Assignment(Node):
-    """``path = value``; ``value`` is None for ``REMOVE path``."""
+    """``path = value``; ``value`` is None for ``REMOVE path``. The path starts with a
+    field name; later steps are names (``.b``) or index expressions (``[0]``, ``['k']``)."""
 
-    path: tuple[str, ...]
+    path: tuple[Any, ...]
     value: Expr | None
 
 
 class PutItem(Node):
     """``PUT path = key, value``."""
 
-    path: tuple[str, ...]
+    path: tuple[Any, ...]
     key: Expr
     value: Expr
 
@@ -866,7 +877,7 @@ class Insert(Statement):
 
 
 class Update(Statement):
-    """``UPDATE target clauses [UPSERT] [RETURN BEFORE|AFTER|COUNT [expr]] [WHERE] [LIMIT] [TIMEOUT]``."""
+    """``UPDATE [EDGE] target clauses [UPSERT] [RETURN BEFORE|AFTER|COUNT [expr]] [WHERE] [LIMIT] [TIMEOUT]``."""
 
     target: Target
     clauses: tuple[UpdateClause, ...]
@@ -876,6 +887,7 @@ class Update(Statement):
     where: Expr | None = None
     limit: Expr | None = None
     timeout: Expr | None = None
+    edge: bool = False                 # UPDATE EDGE: every target must be an edge
 
 
 class Delete(Statement):

@@ -39,6 +39,8 @@ from console.engine.types import OType
 
 __all__ = ["AstBuilder", "Invalid"]
 
+EDGE_WORD = object()  # marks UPDATE EDGE
+
 MATCH_KEYS = {
     "class": "class_name", "as": "alias", "where": "where", "while": "while_",
     "maxdepth": "max_depth", "optional": "optional", "rid": "rid",
@@ -427,12 +429,21 @@ class AstBuilder(ExpressionRules, Transformer):
     def field_path(self, c: Children) -> tuple[str, ...]:
         return tuple(c)
 
+    def target_path(self, c: Children) -> tuple[Any, ...]:
+        return tuple(str(x) if isinstance(x, str) else x for x in c)
+
     def update_stmt(self, c: Children) -> ast.Update:
+        edge = c[0] is EDGE_WORD
+        if edge:
+            c = c[1:]
         p = parts(c)
         clauses = tuple(x for x in c if isinstance(x, ast.UpdateClause))
         mode, expr = p.get("return", (None, None))
         return ast.Update(c[0], clauses, p.get("upsert", False), mode, expr,
-                          p.get("where"), p.get("limit"), p.get("timeout"))
+                          p.get("where"), p.get("limit"), p.get("timeout"), edge)
+
+    def edge_word(self, c: Children) -> object:
+        return EDGE_WORD
 
     def update_return(self, c: Children) -> Part:
         return Part("return", (c[0], c[1] if len(c) > 1 else None))

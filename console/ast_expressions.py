@@ -341,6 +341,12 @@ class ExpressionRules:
             return lambda target: ast.Filter(target, index)
         return lambda target: ast.IndexAccess(target, index)
 
+    def range_access(self, c: Children) -> Callable[[ast.Expr], ast.Expr]:
+        return lambda target: ast.Slice(target, c[0], c[1])
+
+    def inclusive_range_access(self, c: Children) -> Callable[[ast.Expr], ast.Expr]:
+        return lambda target: ast.Slice(target, c[0], c[1], True)
+
     def function_call(self, c: Children) -> ast.FunctionCall:
         name = c[0].lower()
         args = c[1] if len(c) > 1 else ()

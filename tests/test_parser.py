@@ -286,6 +286,20 @@ def test_indexing_and_filters():
         F("x"), A.And((cmp("=", F("name"), S("a")), cmp("=", F("b"), I(1)))))
 
 
+def test_ranges():
+    assert parse_expression("tags[0..2]") == A.Slice(F("tags"), I(0), I(2))
+    assert parse_expression("tags[1...n]") == A.Slice(F("tags"), I(1), F("n"), True)
+    assert parse_expression("tags[0.5]") == A.IndexAccess(F("tags"), A.Literal(0.5, OType.DOUBLE))
+    assert parse_expression("a[0..2][1]") == A.IndexAccess(A.Slice(F("a"), I(0), I(2)), I(1))
+
+
+def test_assignment_paths_take_index_steps():
+    assert parse("update X set tags[0] = 1, m['k'].x = 2").clauses == (A.SetClause((
+        A.Assignment(("tags", I(0)), I(1)), A.Assignment(("m", S("k"), "x"), I(2)))),)
+    assert parse("update X remove tags[n]").clauses == (A.RemoveClause((A.Assignment(("tags", F("n")), None),)),)
+    assert parse("update X put m.a = 'k', 1").clauses == (A.PutClause((A.PutItem(("m", "a"), S("k"), I(1)),)),)
+
+
 @pytest.mark.parametrize("op, normal", [
     ("=", "="), ("==", "="), ("!=", "!="), ("<>", "!="), ("<", "<"), ("<=", "<="), (">", ">"),
     (">=", ">="), ("LIKE", "LIKE"), ("like", "LIKE"), ("ILIKE", "ILIKE"), ("MATCHES", "MATCHES"),

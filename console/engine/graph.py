@@ -16,6 +16,7 @@ from console.engine.document import Document
 from console.engine.rid import RID
 from console.engine.security import UPDATE
 from console.engine.types import OType
+from console.engine.validation import short_value
 from console.errors import RecordNotFound, ValidationError
 
 if TYPE_CHECKING:
@@ -138,6 +139,30 @@ class GraphOperations:
         types[field] = OType.LINKBAG
         conn.execute("UPDATE records SET ver = ?, data = ? WHERE rid = ?", (ver + 1, encode_body(fields, types), vertex.key))
         indexing.update_entries(conn, self._indexes(cls), vertex.key, old, fields)
+
+    def _repoint_edge(self: "EmbeddedDatabase", conn: sqlite3.Connection, cls: str, rid: RID,
+                      old: Mapping[str, Any], new: dict[str, Any], types: dict[str, OType]) -> None:
+        """An update moved an edge's ``out`` or ``in``: check the new vertex and move the
+        edge from the old vertex's link bag to the new one's. A one-record list (a
+        subquery's result) stands for its record."""
+        for direction in (OUT, IN):
+            before, after = old.get(direction), new.get(direction)
+            if isinstance(after, list) and len(after) == 1 and isinstance(after[0], RID):
+                after = new[direction] = after[0]
+                types[direction] = OType.LINK
+            if before == after:
+                continue
+            if not isinstance(after, RID):
+                raise ValidationError(f"edge {rid} ({cls}) needs a vertex as '{direction}', not {short_value(after)}")
+            kind = self._class_of(after)
+            if kind is False:
+                raise RecordNotFound(f"edge {rid} ({cls}): vertex {after} does not exist")
+            if not isinstance(kind, str) or not self._schema.is_vertex_class(kind):
+                raise ValidationError(f"edge {rid} ({cls}): {after} is not a vertex")
+            field = edge_field(direction, cls)
+            if isinstance(before, RID):
+                self._link(conn, before, field, rid, add=False)
+            self._link(conn, after, field, rid, add=True)
 
     def _detach_edge(self: "EmbeddedDatabase", conn: sqlite3.Connection, edge: Document) -> None:
         cls = edge.class_name or "E"

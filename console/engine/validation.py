@@ -36,6 +36,8 @@ def short_value(value: Any) -> str:
 
 
 def _as_sql(value: Any) -> str:
+    if value is None:
+        return "null"
     if isinstance(value, str):
         return f"'{value[:64]}'"
     if type(value) is RID or isinstance(value, Decimal):

@@ -83,3 +83,34 @@ def test_edge_errors(graph):
     with pytest.raises(ValidationError):
         db.create_vertex("Knows")
     assert db.count_class("Knows") == 0
+
+
+def test_updating_an_edge_end_moves_it_between_vertices(graph):
+    db = graph
+    a, b, c = (db.create_vertex("Person", {"name": n}) for n in "abc")
+    e = db.create_edge("Knows", a.rid, b.rid)
+    edge = db.load(e.rid)
+    edge["in"] = c.rid
+    db.update(edge)
+    assert db.load(b.rid).get("in_Knows") == []
+    assert db.load(c.rid)["in_Knows"] == [e.rid]
+    assert db.load(a.rid)["out_Knows"] == [e.rid]
+    edge = db.load(e.rid)
+    edge["out"] = [c.rid]  # a one-record list (a subquery's result) stands for the record
+    db.update(edge)
+    assert db.load(e.rid)["out"] == c.rid
+    assert db.load(a.rid).get("out_Knows") == [] and db.load(c.rid)["out_Knows"] == [e.rid]
+
+
+@pytest.mark.parametrize("value, error", [
+    (None, ValidationError), ("#1:1", ValidationError), ("missing", RecordNotFound), ("edge", ValidationError)])
+def test_an_edge_end_must_be_an_existing_vertex(graph, value, error):
+    db = graph
+    a, b = db.create_vertex("Person"), db.create_vertex("Person")
+    e = db.create_edge("Knows", a.rid, b.rid)
+    target = {"missing": type(a.rid)(a.rid.cluster, 99), "edge": e.rid}.get(value, value)
+    edge = db.load(e.rid)
+    edge["in"] = target
+    with pytest.raises(error):
+        db.update(edge)
+    assert db.load(b.rid)["in_Knows"] == [e.rid] and db.load(e.rid)["in"] == b.rid

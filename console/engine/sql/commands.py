@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Iterator
 from console import ast
 from console.engine.document import Blob, Document
 from console.engine.rid import RID
+from console.engine.sql import fieldpath
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import arithmetic, condition, evaluate
@@ -17,6 +18,7 @@ from console.engine.sql.query import _int_value, project, run_query
 from console.engine.sql.result import Result
 from console.engine.sql.text import expr_text
 from console.engine.types import LETTER_TYPES, OType
+from console.engine.validation import short_value
 from console.errors import QueryError, SchemaError, ValidationError
 
 
@@ -53,37 +55,24 @@ def _typed(expr: ast.Expr) -> OType | None:
 
 
 def _assignments(assignments: Iterable[ast.Assignment], ctx: Context) -> tuple[dict[str, Any], dict[str, OType]]:
-    fields: dict[str, Any] = {}
-    types: dict[str, OType] = {}
+    """Fields and explicit types of INSERT/CREATE ... SET a = 1, b.c = 2, tags[0] = 'x'."""
+    doc = Document()
+    _set(doc, assignments, ctx)
+    return doc.fields, doc.types
+
+
+def _set(doc: Document, assignments: Iterable[ast.Assignment], ctx: Context) -> None:
     for a in assignments:
         value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
         if len(a.path) == 1:
-            fields[a.path[0]] = value
-            t = _typed(a.value) if a.value is not None else None
-            if t is not None:
-                types[a.path[0]] = t
+            doc.set(a.path[0], value, _typed(a.value) if a.value is not None else None)
         else:
-            _set_path(fields, a.path, value)
-    return fields, types
+            _at(doc, a.path, ctx, lambda old: value)
 
 
-def _set_path(fields: dict[str, Any], path: tuple[str, ...], value: Any) -> None:
-    target: Any = fields
-    for name in path[:-1]:
-        nxt = target.fields.get(name) if isinstance(target, Document) else target.get(name)
-        if nxt is None:
-            nxt = {}
-            if isinstance(target, Document):
-                target.fields[name] = nxt
-            else:
-                target[name] = nxt
-        if not isinstance(nxt, (dict, Document)):
-            raise QueryError(f"cannot set '{'.'.join(path)}': '{name}' is not an embedded document or map")
-        target = nxt
-    if isinstance(target, Document):
-        target.fields[path[-1]] = value
-    else:
-        target[path[-1]] = value
+def _at(doc: Document, path: tuple[Any, ...], ctx: Context, change: Any) -> None:
+    """Apply ``change(old value)`` at a field path of ``doc`` (see ``fieldpath.update``)."""
+    fieldpath.update(doc, fieldpath.resolve(path, ctx), change, fieldpath.text(path))
 
 
 def _document_parts(value: dict[Any, Any]) -> tuple[str | None, dict[str, Any], dict[str, OType]]:
@@ -115,11 +104,14 @@ def _field_types(spec: Any, fields: dict[str, Any]) -> dict[str, OType]:
 
 def _content(expr: ast.Expr, ctx: Context) -> tuple[str | None, dict[str, Any], dict[str, OType]]:
     """Class, fields and explicit types of a CONTENT / MERGE document."""
-    value = evaluate(expr, ctx)
+    return _content_parts(evaluate(expr, ctx))
+
+
+def _content_parts(value: Any) -> tuple[str | None, dict[str, Any], dict[str, OType]]:
     if isinstance(value, Document):
         return value.class_name, dict(value.fields), dict(value.types)
     if not isinstance(value, dict):
-        raise QueryError("CONTENT needs a JSON object")
+        raise QueryError(f"CONTENT needs a JSON object, not {short_value(value)}")
     return _document_parts(value)
 
 
@@ -207,6 +199,17 @@ def _profile(stmt: ast.Profile, ctx: Context) -> Result:
 
 # --- INSERT / UPDATE / DELETE --------------------------------------------------------
 
+def _content_rows(expr: ast.Expr, ctx: Context) -> list[tuple[str | None, dict[str, Any], dict[str, OType]]]:
+    """The documents of INSERT ... CONTENT: one JSON object, or an array of them."""
+    value = evaluate(expr, ctx)
+    if not isinstance(value, list):
+        return [_content_parts(value)]
+    for i, item in enumerate(value):
+        if not isinstance(item, (dict, Document)):
+            raise QueryError(f"CONTENT array: item {i} is not a JSON object ({short_value(item)})")
+    return [_content_parts(item) for item in value]
+
+
 def _insert(stmt: ast.Insert, ctx: Context) -> Result:
     db = ctx.db
     schema = db.schema
@@ -222,7 +225,7 @@ def _insert(stmt: ast.Insert, ctx: Context) -> Result:
         raise QueryError(f"{class_name} is an edge class: use CREATE EDGE {class_name} FROM ... TO ...")
     rows: list[tuple[str | None, dict[str, Any], dict[str, OType]]] = []
     if stmt.content is not None:
-        rows.append(_content(stmt.content, ctx))
+        rows.extend(_content_rows(stmt.content, ctx))
     elif stmt.rows:
         for values in stmt.rows:
             if len(values) != len(stmt.columns):
@@ -273,6 +276,9 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
                 current = db.load(rec.rid)
                 if not isinstance(current, Document):
                     continue
+                if stmt.edge and not (current.class_name and db.schema.is_edge_class(current.class_name)):
+                    raise QueryError(f"UPDATE EDGE: {current.rid} is not an edge "
+                                     f"({current.class_name or 'a document without class'})")
                 before.append(current.copy())
                 doc = Document(current.class_name, dict(current.fields), dict(current.types), current.rid, current.version)
                 _apply_clauses(doc, stmt.clauses, ctx.with_record(current))
@@ -301,55 +307,26 @@ def _upsert_fields(where: ast.Expr | None, ctx: Context) -> dict[str, Any]:
 def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Context) -> None:
     for clause in clauses:
         if isinstance(clause, ast.SetClause):
-            for a in clause.assignments:
-                value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
-                if len(a.path) == 1:
-                    t = _typed(a.value) if a.value is not None else None
-                    doc.set(a.path[0], value, t)
-                else:
-                    _set_path(doc.fields, a.path, value)
+            _set(doc, clause.assignments, ctx)
         elif isinstance(clause, ast.IncrementClause):
             for a in clause.assignments:
                 by = evaluate(a.value, ctx) if a.value is not None else 1
-                name = a.path[0]
-                cur = doc.fields.get(name)
-                doc.fields[name] = arithmetic("+", cur if cur is not None else 0, by)
+                _at(doc, a.path, ctx, lambda old, by=by: arithmetic("+", 0 if old in (None, fieldpath.MISSING) else old, by))
         elif isinstance(clause, ast.AddClause):
             for a in clause.assignments:
-                name = a.path[0]
                 value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
-                cur = doc.fields.get(name)
-                items = list(cur) if isinstance(cur, list) else ([] if cur is None else [cur])
-                items.extend(value if isinstance(value, list) else [value])
-                doc.fields[name] = items
+                _at(doc, a.path, ctx, lambda old, value=value: _added(old, value))
         elif isinstance(clause, ast.RemoveClause):
             for a in clause.items:
-                name = a.path[0]
                 if a.value is None:
-                    if len(a.path) == 1:
-                        doc.fields.pop(name, None)
-                        doc.types.pop(name, None)
-                    else:
-                        _remove_path(doc.fields, a.path)
-                    continue
-                value = _plain(evaluate(a.value, ctx))
-                cur = doc.fields.get(name)
-                gone = value if isinstance(value, list) else [value]
-                if isinstance(cur, list):
-                    doc.fields[name] = [x for x in cur if not any(V.equals(x, g) for g in gone)]
-                elif isinstance(cur, dict):
-                    for g in gone:
-                        cur.pop(g, None)
+                    _at(doc, a.path, ctx, lambda old: fieldpath.MISSING)
+                else:
+                    value = _plain(evaluate(a.value, ctx))
+                    _at(doc, a.path, ctx, lambda old, value=value: _without(old, value))
         elif isinstance(clause, ast.PutClause):
             for p in clause.items:
-                name = p.path[0]
-                cur = doc.fields.get(name)
-                if cur is None:
-                    cur = {}
-                    doc.fields[name] = cur
-                if not isinstance(cur, dict):
-                    raise QueryError(f"PUT needs a map, but '{name}' is not one")
-                cur[str(evaluate(p.key, ctx))] = _plain(evaluate(p.value, ctx))
+                key, value = str(evaluate(p.key, ctx)), _plain(evaluate(p.value, ctx))
+                _at(doc, p.path, ctx, lambda old, key=key, value=value, p=p: _put(old, key, value, p.path))
         elif isinstance(clause, ast.MergeClause):
             _, fields, types = _content(clause.value, ctx)
             for k, v in fields.items():
@@ -366,16 +343,30 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
             raise QueryError(f"unsupported update clause {type(clause).__name__}")
 
 
-def _remove_path(fields: dict[str, Any], path: tuple[str, ...]) -> None:
-    target: Any = fields
-    for name in path[:-1]:
-        target = target.fields.get(name) if isinstance(target, Document) else target.get(name)
-        if target is None:
-            return
-    if isinstance(target, Document):
-        target.fields.pop(path[-1], None)
-    elif isinstance(target, dict):
-        target.pop(path[-1], None)
+def _added(old: Any, value: Any) -> list[Any]:
+    """ADD: the collection with the value (or the values of a list) appended."""
+    items = list(old) if isinstance(old, list) else ([] if old in (None, fieldpath.MISSING) else [old])
+    items.extend(value if isinstance(value, list) else [value])
+    return items
+
+
+def _without(old: Any, value: Any) -> Any:
+    """REMOVE path = value: a list without those items, a map without those keys."""
+    gone = value if isinstance(value, list) else [value]
+    if isinstance(old, list):
+        return [x for x in old if not any(V.equals(x, g) for g in gone)]
+    if isinstance(old, dict):
+        keys = {str(g) for g in gone}
+        return {k: v for k, v in old.items() if k not in keys}
+    return old
+
+
+def _put(old: Any, key: str, value: Any, path: tuple[Any, ...]) -> dict[str, Any]:
+    if old in (None, fieldpath.MISSING):
+        return {key: value}
+    if not isinstance(old, dict):
+        raise QueryError(f"PUT needs a map, but '{fieldpath.text(path)}' is not one")
+    return {**old, key: value}
 
 
 def _delete(stmt: ast.Delete, ctx: Context) -> Result:

@@ -431,6 +431,21 @@ def _index(e: ast.IndexAccess, ctx: Context) -> Any:
     return None
 
 
+def _slice(e: ast.Slice, ctx: Context) -> Any:
+    """Items (or characters) from ``start`` up to ``end``, which is excluded unless inclusive."""
+    target = evaluate(e.target, ctx)
+    start, end = V.as_number(evaluate(e.start, ctx)), V.as_number(evaluate(e.end, ctx))
+    if target is None or not isinstance(start, int) or not isinstance(end, int) or isinstance(target, RID):
+        return None
+    if not isinstance(target, (list, str)):
+        items = V.as_collection(target)
+        if items is None:
+            return None
+        target = items
+    stop = end + 1 if e.inclusive else end
+    return target[max(start, 0):max(stop, 0)]
+
+
 def _filter(e: ast.Filter, ctx: Context) -> Any:
     target = evaluate(e.target, ctx)
     items = V.as_collection(target)
@@ -458,6 +473,7 @@ _EVAL: dict[type, Callable[[Any, Context], Any]] = {
     ast.FunctionCall: _function,
     ast.MethodCall: _method,
     ast.IndexAccess: _index,
+    ast.Slice: _slice,
     ast.Filter: _filter,
     ast.Arithmetic: _arith,
     ast.Negate: _negate,
