@@ -380,12 +380,14 @@ def prepare(
     types: Mapping[str, OType],
     old: Document | None,
     class_of: ClassOf | None = None,
+    embedded: bool = False,
 ) -> tuple[dict[str, Any], dict[str, OType]]:
     """Convert and check a document's fields against its class.
 
     Returns the fields to store and their explicit types. ``old`` is the stored
     version when updating (for READONLY); ``class_of`` looks up the class of a
-    linked record (for LINKED CLASS checks).
+    linked record (for LINKED CLASS checks). ``embedded``: the document is embedded in
+    another (its class may be abstract).
     """
     for name in fields:
         if type(name) is not str or not name or name[0] == "@":
@@ -395,7 +397,7 @@ def prepare(
     plan = _plan(schema, class_name)
     cls = plan.cls
     where = cls.name
-    if cls.abstract:
+    if cls.abstract and not embedded:  # an embedded document may be of an abstract class
         raise ValidationError(f"class {cls.name} is abstract: it cannot hold records")
     if not plan.exact:
         if cls.strict and fields:
@@ -434,6 +436,8 @@ def prepare(
                 raise ConstraintViolation(f"{where}.{prop.name}: property is READONLY and cannot change")
             if prop.linked_class and class_of is not None and v is not None and prop.type.is_link:
                 _check_linked_class(schema, prop, v, class_of, where)
+            elif prop.linked_class and v is not None and prop.type in _EMBEDDED_TYPES:
+                v = _embed_linked(schema, prop, v, class_of, where)
         out_fields[name] = v
     if plan.mandatory or (old is None and plan.defaults):
         _fill_missing(plan, out_fields, out_types, old, where)
@@ -483,6 +487,35 @@ def _typed_value(name: str, value: Any, t: OType) -> Any:
         return convert(value, t)
     except Mismatch:
         raise TypeMismatch(f"field '{name}': value {short_value(value)} is not a valid {t.name}") from None
+
+
+_EMBEDDED_TYPES = frozenset({OType.EMBEDDED, OType.EMBEDDEDLIST, OType.EMBEDDEDSET, OType.EMBEDDEDMAP})
+
+
+def _embed_linked(schema: Schema, prop: Property, value: Any, class_of: ClassOf | None, where: str) -> Any:
+    """The embedded documents of a property with a linked class, as documents of that
+    class (a map or a class-less document takes it), each checked against its class."""
+    linked = prop.linked_class or ""
+
+    def one(item: Any) -> Any:
+        if item is None:
+            return None
+        if isinstance(item, dict):
+            item = Document(item.get("@class"), {k: x for k, x in item.items() if not str(k).startswith("@")})
+        if not isinstance(item, Document) or item.rid is not None:
+            raise TypeMismatch(f"{where}.{prop.name}: value {short_value(item)} is not an embedded document "
+                               f"of class {linked}")
+        cls = item.class_name or linked
+        if not schema.has_class(cls) or not schema.is_subclass(cls, linked):
+            raise ValidationError(f"{where}.{prop.name}: embedded document of class {cls} is not of class {linked} or a subclass")
+        fields, types = prepare(schema, cls, item.fields, item.types, None, class_of, embedded=True)
+        return Document(schema.cls(cls).name, fields, types)
+
+    if prop.type is OType.EMBEDDED:
+        return one(value)
+    if prop.type is OType.EMBEDDEDMAP:
+        return {k: one(x) for k, x in value.items()}
+    return [one(x) for x in value]
 
 
 def _check_linked_class(schema: Schema, prop: Property, value: Any, class_of: ClassOf, where: str) -> None:
