@@ -220,21 +220,37 @@ def _distinct(pairs: Iterable[tuple[Any, Any]]) -> Iterator[tuple[Any, Any]]:
 
 def _order(pairs: Iterable[tuple[Any, Any]], order_by: tuple[ast.OrderItem, ...], ctx: Context,
            keep: int | None) -> Iterator[tuple[Any, Any]]:
-    def key_of(pair: tuple[Any, Any]) -> tuple[Any, ...]:
+    # A plain field name is read straight from a stored record (what evaluate would do).
+    names = [e.path[0] if isinstance(e, ast.Field) and len(e.path) == 1 and not e.path[0].startswith("@")
+             else None for e in (item.expr for item in order_by)]
+    items = list(zip(order_by, names))
+    sort_key = V.sort_key
+
+    def key_of(pair: tuple[Any, Any]) -> list[Any]:
         rec, row = pair
         keys = []
-        for item in order_by:
-            v = _order_value(item.expr, rec, row, ctx)
-            k = V.sort_key(v)
-            keys.append(_Desc(k) if item.descending else k)
-        return tuple(keys)
+        for item, name in items:
+            source = rec.record if isinstance(rec, Context) else rec
+            if name is not None and type(source) is Document and source.rid is not None and source is row:
+                v = source.fields.get(name)
+            else:
+                v = _order_value(item.expr, rec, row, ctx)
+            keys.append(sort_key(v))
+        return keys
 
-    decorated = ((key_of(p), i, p) for i, p in enumerate(pairs))
-    if keep is not None:
-        best = heapq.nsmallest(keep, decorated, key=lambda t: (t[0], t[1]))
-    else:
-        best = sorted(decorated, key=lambda t: (t[0], t[1]))
-    for _, _, p in best:
+    descending = [item.descending for item in order_by]
+    first = lambda t: t[0]  # noqa: E731 - compare the keys only, never the rows
+    if keep is not None and (all(descending) or not any(descending)):
+        # like sorted(...)[:keep], equal keys in arrival order, without sorting everything
+        pick = heapq.nlargest if descending[0] else heapq.nsmallest
+        for _, p in pick(keep, ((key_of(p), p) for p in pairs), key=first):
+            yield p
+        return
+    rows = [(key_of(p), p) for p in pairs]
+    # One stable sort per key, the last key first, each in its own direction.
+    for i in range(len(order_by) - 1, -1, -1):
+        rows.sort(key=lambda t, i=i: t[0][i], reverse=descending[i])
+    for _, p in rows[:keep] if keep is not None else rows:
         yield p
 
 
@@ -249,21 +265,6 @@ def _order_value(expr: ast.Expr, rec: Any, row: Any, ctx: Context) -> Any:
     if isinstance(rec, Context):  # the record's own context, LET variables included
         return evaluate(expr, rec)
     return evaluate(expr, ctx.with_record(rec if rec is not None else row))
-
-
-class _Desc:
-    """Reverses the order of a sort key."""
-
-    __slots__ = ("k",)
-
-    def __init__(self, k: Any) -> None:
-        self.k = k
-
-    def __lt__(self, other: "_Desc") -> bool:
-        return other.k < self.k
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Desc) and self.k == other.k
 
 
 def _aggregate(contexts: Iterator[Context], stmt: ast.Select, aggregates: list[ast.FunctionCall],
