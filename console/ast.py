@@ -47,7 +47,8 @@ Statements (:class:`Statement`), each documented with its syntax below
               Sleep Echo Help Exit
     schema    CreateClass AlterClass DropClass CreateProperty AlterProperty
               DropProperty CreateIndex DropIndex RebuildIndex CreateCluster
-              DropCluster AlterCluster AlterDatabase
+              DropCluster AlterCluster AlterDatabase CreateSequence AlterSequence
+              DropSequence
     data      Select Insert Update Delete
     graph     CreateVertex CreateEdge DeleteVertex DeleteEdge Traverse Match
     other     Explain Profile Begin Commit Rollback
@@ -814,6 +815,33 @@ class CreateCluster(Statement):
     name: str
     id: int | None = None
     blob: bool = False
+
+
+class CreateSequence(Statement):
+    """``CREATE SEQUENCE <name> [IF NOT EXISTS] [TYPE ORDERED|CACHED] [START n] [INCREMENT n] [CACHE n]``."""
+
+    name: str
+    if_not_exists: bool = False
+    type: str | None = None
+    start: Expr | None = None
+    increment: Expr | None = None
+    cache: Expr | None = None
+
+
+class AlterSequence(Statement):
+    """``ALTER SEQUENCE <name> [START n] [INCREMENT n] [CACHE n]``."""
+
+    name: str
+    start: Expr | None = None
+    increment: Expr | None = None
+    cache: Expr | None = None
+
+
+class DropSequence(Statement):
+    """``DROP SEQUENCE <name> [IF EXISTS]``."""
+
+    name: str
+    if_exists: bool = False
 
 
 class DropCluster(Statement):

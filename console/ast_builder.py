@@ -307,6 +307,30 @@ class AstBuilder(ExpressionRules, Transformer):
     def star(self, c: Children) -> str:
         return "*"
 
+    def create_sequence(self, c: Children) -> ast.CreateSequence:
+        p = parts(c)
+        return ast.CreateSequence(c[0], p.get("if_not_exists", False), p.get("type"), p.get("start"),
+                                  p.get("increment"), p.get("cache"))
+
+    def alter_sequence(self, c: Children) -> ast.AlterSequence:
+        p = parts(c)
+        if "type" in p:
+            raise Invalid("ALTER SEQUENCE cannot change the TYPE: drop and create the sequence", c[0])
+        return ast.AlterSequence(c[0], p.get("start"), p.get("increment"), p.get("cache"))
+
+    def drop_sequence(self, c: Children) -> ast.DropSequence:
+        return ast.DropSequence(c[0], parts(c).get("if_exists", False))
+
+    def sequence_type(self, c: Children) -> Part:
+        kind = str(c[0]).upper()
+        if kind not in ("ORDERED", "CACHED"):
+            raise Invalid(f"a sequence TYPE is ORDERED or CACHED, not {c[0]}", c[0])
+        return Part("type", kind)
+
+    sequence_start = clause("start")
+    sequence_increment = clause("increment")
+    sequence_cache = clause("cache")
+
     def create_cluster(self, c: Children) -> ast.CreateCluster:
         p = parts(c)
         name = next(x for x in c if not isinstance(x, Part))

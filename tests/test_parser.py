@@ -932,3 +932,16 @@ def test_parse_expression_rejects_statements():
         parse_expression("select from V")
     with pytest.raises(ParseError):
         parse_expression("a = 1;")
+
+
+def test_sequence_statements():
+    assert parse("CREATE SEQUENCE s IF NOT EXISTS TYPE ordered START -5 INCREMENT 2 CACHE 10") == A.CreateSequence(
+        "s", True, "ORDERED", I(-5), I(2), I(10))
+    assert parse("create sequence s") == A.CreateSequence("s")
+    assert parse("alter sequence s start 1") == A.AlterSequence("s", start=I(1))
+    assert parse("drop sequence s if exists") == A.DropSequence("s", True)
+    assert parse("select from Sequence") == A.Select(target=A.ClassTarget("Sequence"))
+    with pytest.raises(ParseError, match="ORDERED or CACHED"):
+        parse("create sequence s type lazy")
+    with pytest.raises(ParseError, match="cannot change the TYPE"):
+        parse("alter sequence s type ordered")

@@ -102,7 +102,7 @@ FUNCTIONS = (
     "set", "map", "format", "sysdate", "date", "ifnull", "ifempty", "coalesce", "expand",
     "unionall", "out", "in", "both", "outE", "inE", "bothE", "outV", "inV", "bothV",
     "uuid", "decimal", "if", "median", "mode", "percentile", "variance", "stddev",
-    "intersect", "difference", "symmetricDifference", "eval", "shortestPath", "dijkstra", "astar",
+    "intersect", "difference", "symmetricDifference", "eval", "sequence", "shortestPath", "dijkstra", "astar",
 )
 """SQL and graph functions: the ones the engine has (completion offers no others)."""
 
@@ -112,7 +112,7 @@ METHODS = (
     "asList", "asSet", "asMap", "keys", "values", "charAt", "indexOf", "left", "right",
     "subString", "lastIndexOf", "replace", "append", "prefix", "normalize", "format", "type",
     "javaType", "field", "hash", "include", "exclude", "remove", "removeAll", "split",
-    "toJSON",
+    "toJSON", "next", "current", "reset",
 )
 """Methods applied with ``value.method()``."""
 

@@ -9,7 +9,7 @@ from typing import Any, Callable, Iterable, Iterator
 from console import ast
 from console.engine.document import Blob, Document
 from console.engine.rid import RID
-from console.engine.sql import fieldpath
+from console.engine.sql import fieldpath, sequences
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import arithmetic, condition, evaluate
@@ -672,6 +672,7 @@ _HANDLERS: dict[type, Callable[[Any, Context], Result]] = {
     ast.Commit: _commit,
     ast.Rollback: _rollback,
 }
+_HANDLERS.update(sequences.HANDLERS)
 
 QUERY_TYPES = (ast.Select, ast.Traverse, ast.Match, ast.Explain)
 

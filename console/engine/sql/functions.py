@@ -18,6 +18,7 @@ from console.engine.sql import values as V
 from console.engine.sql.aggregates import AGGREGATES, COLLECTION_FUNCTIONS, apply_to_collection, is_aggregate
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate, get_field
+from console.engine.sql import sequences
 from console.engine.sql.paths import PATH_FUNCTIONS
 from console.engine.validation import short_value
 from console.errors import QueryError
@@ -318,6 +319,7 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 }
 FUNCTIONS.update(COLLECTION_FUNCTIONS)
 FUNCTIONS.update(PATH_FUNCTIONS)
+FUNCTIONS.update(sequences.FUNCTIONS)
 
 
 # --- methods --------------------------------------------------------------------
@@ -518,3 +520,4 @@ METHODS: dict[str, Callable[..., Any]] = {
     "ifnull": lambda ctx, v, d=None: d if v is None else v,
     "javatype": lambda ctx, v: type(v).__name__,
 }
+METHODS.update(sequences.METHODS)
