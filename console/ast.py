@@ -905,13 +905,13 @@ class Insert(Statement):
 
 
 class Update(Statement):
-    """``UPDATE [EDGE] target clauses [UPSERT] [RETURN BEFORE|AFTER|COUNT [expr]] [WHERE] [LIMIT] [TIMEOUT]``."""
+    """``UPDATE [EDGE] target clauses [UPSERT] [RETURN BEFORE|AFTER|COUNT [projections]] [WHERE] [LIMIT] [TIMEOUT]``."""
 
     target: Target
     clauses: tuple[UpdateClause, ...]
     upsert: bool = False
     return_mode: str | None = None     # 'BEFORE' | 'AFTER' | 'COUNT'
-    return_expr: Expr | None = None
+    returns: tuple[Projection, ...] = ()  # RETURN AFTER @rid, name: what each row shows
     where: Expr | None = None
     limit: Expr | None = None
     timeout: Expr | None = None

@@ -462,15 +462,15 @@ class AstBuilder(ExpressionRules, Transformer):
             c = c[1:]
         p = parts(c)
         clauses = tuple(x for x in c if isinstance(x, ast.UpdateClause))
-        mode, expr = p.get("return", (None, None))
-        return ast.Update(c[0], clauses, p.get("upsert", False), mode, expr,
+        mode, returns = p.get("return", (None, ()))
+        return ast.Update(c[0], clauses, p.get("upsert", False), mode, returns,
                           p.get("where"), p.get("limit"), p.get("timeout"), edge)
 
     def edge_word(self, c: Children) -> object:
         return EDGE_WORD
 
     def update_return(self, c: Children) -> Part:
-        return Part("return", (c[0], c[1] if len(c) > 1 else None))
+        return Part("return", (c[0], c[1].value if len(c) > 1 else ()))
 
     def return_mode(self, c: Children) -> str:
         return c[0].upper()

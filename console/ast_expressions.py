@@ -341,6 +341,9 @@ class ExpressionRules:
             return lambda target: ast.Filter(target, index)
         return lambda target: ast.IndexAccess(target, index)
 
+    def multi_index_access(self, c: Children) -> Callable[[ast.Expr], ast.Expr]:
+        return lambda target: ast.IndexAccess(target, ast.ListLiteral(tuple(c)))
+
     def range_access(self, c: Children) -> Callable[[ast.Expr], ast.Expr]:
         return lambda target: ast.Slice(target, c[0], c[1])
 

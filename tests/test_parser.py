@@ -291,6 +291,7 @@ def test_ranges():
     assert parse_expression("tags[1...n]") == A.Slice(F("tags"), I(1), F("n"), True)
     assert parse_expression("tags[0.5]") == A.IndexAccess(F("tags"), A.Literal(0.5, OType.DOUBLE))
     assert parse_expression("a[0..2][1]") == A.IndexAccess(A.Slice(F("a"), I(0), I(2)), I(1))
+    assert parse_expression("tags[1, 3]") == A.IndexAccess(F("tags"), A.ListLiteral((I(1), I(3))))
 
 
 def test_assignment_paths_take_index_steps():
@@ -772,14 +773,16 @@ def test_update_merge_content_and_tail():
         A.RidTarget((RID(1, 2),)), (A.MergeClause(A.MapLiteral((("a", I(1)),))),))
     assert parse("update Person content {}").clauses == (A.ContentClause(A.MapLiteral(())),)
     stmt = parse("update Person set a = 1 upsert return after @rid where name = 'x' limit 5 timeout 100")
-    assert stmt.upsert and stmt.return_mode == "AFTER" and stmt.return_expr == A.Attribute("rid")
+    assert stmt.upsert and stmt.return_mode == "AFTER" and stmt.returns == (A.Projection(A.Attribute("rid")),)
     assert stmt.where == cmp("=", F("name"), S("x"))
     assert (stmt.limit, stmt.timeout) == (I(5), I(100))
     stmt = parse("update Person set a = 1 return before")
-    assert (stmt.return_mode, stmt.return_expr) == ("BEFORE", None)
+    assert (stmt.return_mode, stmt.returns) == ("BEFORE", ())
     assert parse("update Person set a = 1 return count").return_mode == "COUNT"
-    assert parse("update Person set a = 1 return after $current.name").return_expr == \
-        A.FieldAccess(A.Variable("current"), ("name",))
+    assert parse("update Person set a = 1 return after $current.name").returns == (
+        A.Projection(A.FieldAccess(A.Variable("current"), ("name",))),)
+    assert parse("update Person set a = 1 return after @rid, a as n").returns == (
+        A.Projection(A.Attribute("rid")), A.Projection(F("a"), "n"))
 
 
 @pytest.mark.parametrize("text, target", [

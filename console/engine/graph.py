@@ -21,6 +21,7 @@ from console.errors import RecordNotFound, ValidationError
 
 if TYPE_CHECKING:
     from console.engine.database import EmbeddedDatabase
+    from console.engine.schema import Schema
 
 OUT, IN = "out", "in"
 
@@ -66,6 +67,25 @@ def directed_edges(doc: Document, direction: str, classes: Iterable[str] | None,
             for v in value:
                 if isinstance(v, RID):
                     yield d, v
+
+
+def check_link_bags(schema: "Schema", cls: str, rid: RID | None, old: Mapping[str, Any],
+                    new: Mapping[str, Any]) -> None:
+    """Refuse a change to a vertex's link bags (``out_Knows``...) made by writing the field:
+    only creating and deleting edges may change them, or the graph would point at edges
+    that are not there (or miss ones that are). SQL writes call this; the engine API
+    itself stores what it is given (an importer may write lightweight edges)."""
+    if not schema.is_vertex_class(cls):
+        return
+    for name in set(old) | set(new):
+        parsed = edge_class_of_field(name)
+        if parsed is None or old.get(name) == new.get(name):
+            continue
+        edge_class = parsed[1]
+        if edge_class == "E" or (schema.has_class(edge_class) and schema.is_edge_class(edge_class)):
+            what = f"vertex {rid}" if rid is not None else f"a new {cls} vertex"
+            raise ValidationError(f"{what}: '{name}' lists the vertex's {edge_class} edges and changes "
+                                  f"only with CREATE EDGE and DELETE EDGE")
 
 
 class GraphOperations:

@@ -18,9 +18,10 @@ from typing import Any, Iterable, Iterator, Mapping
 
 from console.engine.codec import date_to_ms, datetime_to_ms
 from console.engine.document import Document
-from console.engine.rid import RID
+from console.engine.rid import RID, is_rid_text
 from console.engine.schema import IndexDef, Schema
 from console.engine.types import OType
+from console.engine.validation import short_value
 from console.errors import UniqueViolation
 
 FULLTEXT_SEPARATORS = re.compile(r"[\s:;,.|+*/\\=!?\[\](){}\"'<>&^%$#@~`-]+")
@@ -164,7 +165,9 @@ def add_entries(conn: sqlite3.Connection, ix: IndexDef, rows: Iterable[tuple[Any
 
 
 def _show_key(key: tuple[Any, ...]) -> str:
-    return repr(key[0]) if len(key) == 1 else repr(list(key))
+    """An index key as SQL shows it: 'Rex', #12:0, 5, or [#12:0, #12:1] for a composite key."""
+    parts = [k if isinstance(k, str) and is_rid_text(k) else short_value(k) for k in key]
+    return parts[0] if len(parts) == 1 else "[" + ", ".join(parts) + "]"
 
 
 def find_holder(conn: sqlite3.Connection, ix: IndexDef, key: tuple[Any, ...]) -> int | None:

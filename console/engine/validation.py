@@ -42,6 +42,12 @@ def _as_sql(value: Any) -> str:
         return f"'{value[:64]}'"
     if type(value) is RID or isinstance(value, Decimal):
         return str(value)
+    if isinstance(value, (Document, Blob)):  # a stored record by its RID, an embedded one by its fields
+        if value.rid is not None:
+            return str(value.rid)
+        if isinstance(value, Document):
+            return _as_sql(value.fields)
+        return f"<{len(value.data)} bytes>"
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (list, tuple, set, frozenset)):

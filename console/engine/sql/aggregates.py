@@ -17,6 +17,7 @@ from console import ast
 from console.engine.sql import values as V
 from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate
+from console.engine.validation import short_value
 from console.errors import QueryError
 
 # Aggregates of one argument (count also takes *).
@@ -190,6 +191,15 @@ def percentile_of(ordered: list[Any], q: float) -> Any:
     return lower + (pos - i) * (upper - lower)
 
 
+def _items(v: Any) -> list[Any]:
+    """The values one record gives a statistical aggregate: a list's items, a map's values."""
+    if isinstance(v, list):
+        return v
+    if isinstance(v, dict):
+        return list(v.values())
+    return [v]
+
+
 class _Mode(_Fold):
     """The most frequent values, in the order they reached the top count."""
 
@@ -199,7 +209,7 @@ class _Mode(_Fold):
         self.leaders: list[Any] = []
 
     def add(self, v: Any) -> None:
-        for x in (v if isinstance(v, list) else [v]):
+        for x in _items(v):
             if x is None:
                 continue
             k = V.hashable(x)
@@ -343,7 +353,7 @@ def _quantiles(call: ast.FunctionCall, ctx: Context) -> list[float]:
     for a in call.args[1:]:
         q = evaluate(a, ctx)
         if not V.is_number(q) or not 0 <= q <= 1:
-            raise QueryError(f"percentile(): a quantile must be a number from 0 to 1, not {q!r}")
+            raise QueryError(f"percentile(): a quantile must be a number from 0 to 1, not {short_value(q)}")
         out.append(float(q))
     return out
 

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from console import ast
 from console.engine.document import Blob, Document
+from console.engine.graph import check_link_bags
 from console.engine.rid import RID
 from console.engine.sql import fieldpath, sequences
 from console.engine.sql import values as V
@@ -57,7 +58,7 @@ def _typed(expr: ast.Expr) -> OType | None:
 def _assignments(assignments: Iterable[ast.Assignment], ctx: Context) -> tuple[dict[str, Any], dict[str, OType]]:
     """Fields and explicit types of INSERT/CREATE ... SET a = 1, b.c = 2, tags[0] = 'x'."""
     doc = Document()
-    _set(doc, assignments, ctx)
+    _set(doc, assignments, ctx.with_record(doc))  # each item sees the ones before it
     return doc.fields, doc.types
 
 
@@ -136,7 +137,7 @@ def _as_rids(value: Any) -> list[RID]:
             item = next(iter(item.fields.values()))
         rid = V.as_rid(item)
         if rid is None:
-            raise QueryError(f"{item!r} is not a record")
+            raise QueryError(f"{short_value(item)} is not a record")
         out.append(rid)
     return out
 
@@ -246,6 +247,8 @@ def _insert(stmt: ast.Insert, ctx: Context) -> Result:
             name = class_name or cls
             if name and schema.is_edge_class(name):
                 raise QueryError(f"{name} is an edge class: use CREATE EDGE")
+            if name:
+                check_link_bags(schema, name, None, {}, fields)
             created.append(db.insert(name, fields, types=types, cluster=cluster))
     if stmt.returning is not None:
         out = [project((ast.Projection(stmt.returning),), ctx.with_record(d)) for d in created]
@@ -264,7 +267,8 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
                 raise QueryError("UPSERT needs a class as target")
             fields = _upsert_fields(stmt.where, ctx)
             doc = Document(db.schema.cls(stmt.target.name).name, fields)
-            _apply_clauses(doc, stmt.clauses, ctx)
+            _apply_clauses(doc, stmt.clauses, ctx.with_record(doc))
+            check_link_bags(db.schema, doc.class_name, None, {}, doc.fields)  # type: ignore[arg-type]
             created = db.insert(doc.class_name, doc.fields, types=doc.types)
             after.append(created)
             count = 1
@@ -281,7 +285,10 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
                                      f"({current.class_name or 'a document without class'})")
                 before.append(current.copy())
                 doc = Document(current.class_name, dict(current.fields), dict(current.types), current.rid, current.version)
-                _apply_clauses(doc, stmt.clauses, ctx.with_record(current))
+                # the clauses read the record as they change it, each seeing the ones before
+                _apply_clauses(doc, stmt.clauses, ctx.with_record(doc))
+                if current.class_name:
+                    check_link_bags(db.schema, current.class_name, current.rid, current.fields, doc.fields)
                 saved = db.update(doc)
                 ctx.forget(saved.rid)  # type: ignore[arg-type]
                 after.append(saved)
@@ -289,8 +296,8 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
     mode = (stmt.return_mode or "").upper()
     if mode in ("BEFORE", "AFTER"):
         rows = before if mode == "BEFORE" else after
-        if stmt.return_expr is not None:
-            rows = [project((ast.Projection(stmt.return_expr),), ctx.with_record(r)) for r in rows]
+        if stmt.returns:
+            rows = [project(stmt.returns, ctx.with_record(r)) for r in rows]
         return Result("records", rows=rows, count=count, statement="update")
     return Result("count", count=count, statement="update")
 
@@ -311,11 +318,11 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
         elif isinstance(clause, ast.IncrementClause):
             for a in clause.assignments:
                 by = evaluate(a.value, ctx) if a.value is not None else 1
-                _at(doc, a.path, ctx, lambda old, by=by: arithmetic("+", 0 if old in (None, fieldpath.MISSING) else old, by))
+                _at(doc, a.path, ctx, lambda old, by=by, a=a: _incremented(old, by, a.path))
         elif isinstance(clause, ast.AddClause):
             for a in clause.assignments:
                 value = _plain(evaluate(a.value, ctx)) if a.value is not None else None
-                _at(doc, a.path, ctx, lambda old, value=value: _added(old, value))
+                _at(doc, a.path, ctx, lambda old, value=value, a=a: _added(old, value, a.path))
         elif isinstance(clause, ast.RemoveClause):
             for a in clause.items:
                 if a.value is None:
@@ -343,9 +350,25 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
             raise QueryError(f"unsupported update clause {type(clause).__name__}")
 
 
-def _added(old: Any, value: Any) -> list[Any]:
+def _incremented(old: Any, by: Any, path: tuple[Any, ...]) -> Any:
+    """INCREMENT: a number plus ``by`` (a missing or null value counts as 0)."""
+    if not V.is_number(by):
+        raise QueryError(f"INCREMENT {fieldpath.text(path)}: {short_value(by)} is not a number")
+    if old is None or old is fieldpath.MISSING:
+        return by
+    if not V.is_number(old):
+        raise QueryError(f"INCREMENT {fieldpath.text(path)}: its value {short_value(old)} is not a number")
+    return arithmetic("+", old, by)
+
+
+def _added(old: Any, value: Any, path: tuple[Any, ...]) -> list[Any]:
     """ADD: the collection with the value (or the values of a list) appended."""
-    items = list(old) if isinstance(old, list) else ([] if old in (None, fieldpath.MISSING) else [old])
+    if old is None or old is fieldpath.MISSING:
+        items = []
+    elif isinstance(old, list):
+        items = list(old)
+    else:
+        raise QueryError(f"ADD {fieldpath.text(path)}: its value {short_value(old)} is not a list or set")
     items.extend(value if isinstance(value, list) else [value])
     return items
 
@@ -404,6 +427,8 @@ def _create_vertex(stmt: ast.CreateVertex, ctx: Context) -> Result:
         _, fields, types = _content(stmt.content, ctx)
     else:
         fields, types = _assignments(stmt.assignments, ctx)
+    if db.schema.has_class(class_name):
+        check_link_bags(db.schema, db.schema.cls(class_name).name, None, {}, fields)
     doc = db.create_vertex(class_name, fields, types=types, cluster=stmt.cluster)
     return Result("records", rows=[doc], count=1, statement="create vertex")
 

@@ -11,6 +11,7 @@ from console.engine.document import Blob, Document
 from console.engine.rid import RID
 from console.engine.sql import values as V
 from console.engine.sql.context import Context, record_attribute
+from console.engine.validation import short_value
 from console.errors import QueryError
 
 
@@ -169,7 +170,7 @@ def arithmetic(op: str, a: Any, b: Any) -> Any:
         return a + (b if isinstance(b, list) else [b])
     na, nb = V.as_number(a), V.as_number(b)
     if na is None or nb is None:
-        raise QueryError(f"cannot apply '{op}' to {a!r} and {b!r}")
+        raise QueryError(f"cannot apply '{op}' to {short_value(a)} and {short_value(b)}")
     if isinstance(na, Decimal) or isinstance(nb, Decimal):
         na, nb = V.to_decimal(na), V.to_decimal(nb)
     try:
@@ -205,7 +206,7 @@ def _negate(e: ast.Negate, ctx: Context) -> Any:
         return None
     n = V.as_number(v)
     if n is None:
-        raise QueryError(f"cannot negate {v!r}")
+        raise QueryError(f"cannot negate {short_value(v)}")
     return -n
 
 
@@ -420,6 +421,8 @@ def _index(e: ast.IndexAccess, ctx: Context) -> Any:
     if isinstance(target, Document):
         return target.fields.get(str(idx))
     if isinstance(target, dict):
+        if isinstance(idx, list):  # m['a', 'b']: the values of those keys
+            return [target[str(k)] for k in idx if str(k) in target]
         return target.get(idx if idx in target else str(idx))
     if isinstance(target, (list, tuple, str)) and not isinstance(target, RID):
         if isinstance(idx, list):
@@ -432,7 +435,8 @@ def _index(e: ast.IndexAccess, ctx: Context) -> Any:
 
 
 def _slice(e: ast.Slice, ctx: Context) -> Any:
-    """Items (or characters) from ``start`` up to ``end``, which is excluded unless inclusive."""
+    """Items (or characters) from ``start`` up to ``end``, which is excluded unless inclusive
+    (null when the range is inverted)."""
     target = evaluate(e.target, ctx)
     start, end = V.as_number(evaluate(e.start, ctx)), V.as_number(evaluate(e.end, ctx))
     if target is None or not isinstance(start, int) or not isinstance(end, int) or isinstance(target, RID):
@@ -443,6 +447,8 @@ def _slice(e: ast.Slice, ctx: Context) -> Any:
             return None
         target = items
     stop = end + 1 if e.inclusive else end
+    if start > stop:  # as OrientDB: an inverted range is null
+        return None
     return target[max(start, 0):max(stop, 0)]
 
 

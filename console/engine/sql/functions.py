@@ -170,16 +170,18 @@ def _date(ctx: Context, value: Any = None, fmt: Any = None, tz: Any = None) -> A
             raise QueryError(f"date(): {exc}") from None
     d = V.as_datetime(value)
     if d is None:
-        raise QueryError(f"date({value!r}): not a date")
+        raise QueryError(f"date({short_value(value)}): not a date")
     return d
 
 
 def _format(ctx: Context, fmt: Any = None, *args: Any) -> Any:
     """``String.format(fmt, args...)`` as in Java."""
     if fmt is None:
+        if not args:
+            raise QueryError("format() needs a format, as format('%s items', n)")
         return None
     try:
-        return javatext.java_format(str(fmt), args, as_string)
+        return javatext.java_format(str(fmt), args)
     except ValueError as exc:
         raise QueryError(f"format(): {exc}") from None
 

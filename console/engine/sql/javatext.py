@@ -412,12 +412,46 @@ def _integer(v: int, conv: str, flags: str, width: int) -> str:
     return _number(v < 0, digits(abs(v)), flags, width, prefix=prefix)  # a BigInteger
 
 
+_MAX_WIDTH = 100_000  # a width or precision beyond this is refused (it would build huge text)
+
+
+def java_double(v: float) -> str:
+    """``Double.toString``: plain from 10^-3 to 10^7, else ``d.dddE<exp>``, shortest digits."""
+    if v != v:
+        return "NaN"
+    if v in (float("inf"), float("-inf")):
+        return "Infinity" if v > 0 else "-Infinity"
+    if v == 0 or 1e-3 <= abs(v) < 1e7:
+        text = repr(v)
+        return text if "e" not in text else f"{v:f}"
+    sign, digits, exp = Decimal(repr(v)).normalize().as_tuple()
+    ds = "".join(map(str, digits))
+    power = len(ds) - 1 + int(exp)
+    return f"{'-' if sign else ''}{ds[0]}.{ds[1:] or '0'}E{power}"
+
+
+def java_text(v: Any) -> str:
+    """A value as Java's ``toString`` shows it in ``%s``: doubles as Double.toString,
+    maps as {k=v}, lists as [a, b], dates as java.util.Date does."""
+    if isinstance(v, float):
+        return java_double(v)
+    if isinstance(v, dict):
+        return "{" + ", ".join(f"{k}={java_text(x)}" for k, x in v.items()) + "}"
+    if isinstance(v, list):
+        return "[" + ", ".join(java_text(x) for x in v) + "]"
+    if isinstance(v, _dt.date):
+        return format_date(v, "EEE MMM dd HH:mm:ss zzz yyyy")
+    from console.engine.sql.functions import as_string
+
+    return as_string(v)
+
+
 def java_format(fmt: str, args: list[Any] | tuple[Any, ...], text: Callable[[Any], str] | None = None) -> str:
     """``String.format(fmt, args)``: conversions b s c d o x e f g n % (upper-case forms too),
     flags - # + space 0 , ( and <, width, precision, ``%2$s`` argument indexes.
-    ``text`` gives a value's %s form (default: the console's string form)."""
+    ``text`` gives a value's %s form (default: Java's, see :func:`java_text`)."""
     if text is None:
-        from console.engine.sql.functions import as_string as text
+        text = java_text
     out: list[str] = []
     pos = ordinary = 0
     last = -1
@@ -436,6 +470,8 @@ def java_format(fmt: str, args: list[Any] | tuple[Any, ...], text: Callable[[Any
         pos = m.end()
         spec, index, flags, conv = m[0], m[1], m[2], m[6]
         width, prec = int(m[3]) if m[3] else -1, int(m[4][1:]) if m[4] else -1
+        if width > _MAX_WIDTH or prec > _MAX_WIDTH:
+            raise ValueError(f"'{spec}': width and precision go up to {_MAX_WIDTH}")
         upper, conv = conv.isupper(), conv.lower()
         dup = next((f for f in flags if flags.count(f) > 1), None)
         if dup:

@@ -529,10 +529,17 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
             frontier.append((nxt, depth + 1))
 
 
+_SPECIAL = ("matches", "patterns", "paths", "elements", "pathelements")
+
+
 def _special_return(returns: tuple[ast.Projection, ...]) -> str | None:
+    if len(returns) > 1:
+        for p in returns:
+            if isinstance(p.expr, ast.Variable) and p.expr.name.lower() in _SPECIAL:
+                raise QueryError(f"RETURN ${p.expr.name} must be the only item of RETURN")
     if len(returns) == 1 and isinstance(returns[0].expr, ast.Variable) and returns[0].alias is None:
         name = returns[0].expr.name.lower()
-        if name in ("matches", "patterns", "paths", "elements", "pathelements"):
+        if name in _SPECIAL:
             return "matches" if name == "patterns" else name  # $patterns: the user's aliases, as $matches
     return None
 

@@ -18,6 +18,7 @@ from console.engine.sql.context import Context
 from console.engine.sql.evaluate import evaluate
 from console.engine.sql.result import Result
 from console.engine.types import OType
+from console.engine.validation import short_value
 from console.errors import QueryError, SchemaError
 
 CLASS = "OSequence"
@@ -46,7 +47,7 @@ def _number(expr: ast.Expr | None, ctx: Context, what: str, default: int | None,
         return default
     v = evaluate(expr, ctx)
     if isinstance(v, bool) or not isinstance(v, int):
-        raise QueryError(f"sequence {what} must be a whole number, not {v!r}")
+        raise QueryError(f"sequence {what} must be a whole number, not {short_value(v)}")
     if positive and v <= 0:
         raise QueryError(f"sequence {what} must be above 0, not {v}")
     if not -(2 ** 63) <= v < 2 ** 63:
@@ -112,14 +113,14 @@ def _existing(ctx: Context, name: str) -> Document:
 
 def _sequence(ctx: Context, name: Any = None) -> SequenceRef:
     if not isinstance(name, str):
-        raise QueryError(f"sequence() needs the sequence's name, not {name!r}")
+        raise QueryError(f"sequence() needs the sequence's name, not {short_value(name)}")
     return SequenceRef(_existing(ctx, name).fields["name"])
 
 
 def _step(ctx: Context, target: Any, what: str, change: Callable[[Document], int]) -> int:
     """Run ``change`` on the sequence record and store it; the new value."""
     if not isinstance(target, SequenceRef):
-        raise QueryError(f".{what}() works on sequence('name'), not on {target!r}")
+        raise QueryError(f".{what}() works on sequence('name'), not on {short_value(target)}")
     db = ctx.db
     with db._write():
         doc = _existing(ctx, target.name).copy()
@@ -138,7 +139,7 @@ def _next(ctx: Context, target: Any) -> int:
 
 def _current(ctx: Context, target: Any) -> int:
     if not isinstance(target, SequenceRef):
-        raise QueryError(f".current() works on sequence('name'), not on {target!r}")
+        raise QueryError(f".current() works on sequence('name'), not on {short_value(target)}")
     return int(_existing(ctx, target.name).fields.get("value") or 0)
 
 
