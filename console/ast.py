@@ -990,7 +990,7 @@ class Traverse(Statement):
 
 
 class Match(Statement):
-    """``MATCH pattern, ... RETURN [DISTINCT] items [GROUP BY] [ORDER BY] [SKIP] [LIMIT]``."""
+    """``MATCH pattern, ... [, NOT pattern] RETURN [DISTINCT] items [GROUP BY] [ORDER BY] [SKIP] [LIMIT]``."""
 
     patterns: tuple[MatchPattern, ...]
     returns: tuple[Projection, ...]
@@ -999,6 +999,7 @@ class Match(Statement):
     order_by: tuple[OrderItem, ...] = ()
     skip: Expr | None = None
     limit: Expr | None = None
+    not_patterns: tuple[MatchPattern, ...] = ()  # NOT {as: a}-K->{...}: matches that must not exist
 
 
 class Explain(Statement):

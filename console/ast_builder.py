@@ -548,8 +548,12 @@ class AstBuilder(ExpressionRules, Transformer):
     def match_stmt(self, c: Children) -> ast.Match:
         p = parts(c)
         patterns = tuple(x for x in c if isinstance(x, ast.MatchPattern))
+        negated = tuple(x.value for x in c if isinstance(x, Part) and x.kind == "not")
         return ast.Match(patterns, p["projections"], p.get("distinct", False), p.get("group_by", ()),
-                         p.get("order_by", ()), p.get("skip"), p.get("limit"))
+                         p.get("order_by", ()), p.get("skip"), p.get("limit"), negated)
+
+    def not_pattern(self, c: Children) -> Part:
+        return Part("not", c[0])
 
     def match_pattern(self, c: Children) -> ast.MatchPattern:
         return ast.MatchPattern(c[0], tuple(c[1:]))

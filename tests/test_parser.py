@@ -877,6 +877,15 @@ def test_match_arrows():
     assert stmt.returns == (A.Projection(F("p")), A.Projection(F("f")))
 
 
+def test_match_not_patterns():
+    stmt = parse("MATCH {class: P, as: a}-K->{as: b}, NOT {as: a}-K->{as: c}, {as: b}-K->{as: d} RETURN a")
+    assert [p.start.alias for p in stmt.patterns] == ["a", "b"]
+    assert [p.start.alias for p in stmt.not_patterns] == ["a"]
+    assert stmt.not_patterns[0].steps[0].node.alias == "c"
+    with pytest.raises(ParseError):
+        parse("MATCH NOT {as: a}-K->{} RETURN a")
+
+
 def test_match_methods_and_filters():
     stmt = parse("match {class: Person, as: p}.out('Knows'){as: f, where: (age > 18), maxDepth: 3, optional: true, "
                  "while: ($depth < 3), depthAlias: d, pathAlias: pa}.outE(){}.inV(){as: v}.both() , "

@@ -379,8 +379,10 @@ def _links(v: Any) -> list[Any]:
 def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
     skip = _int_value(stmt.skip, ctx, "SKIP") or 0
     limit = _int_value(stmt.limit, ctx, "LIMIT")
-    aliases = _assign_aliases(stmt.patterns)
+    aliases = _assign_aliases(stmt.patterns + stmt.not_patterns)
     bindings = _match_patterns(stmt.patterns, aliases, 0, {}, ctx)
+    if stmt.not_patterns:
+        bindings = _without_negated(bindings, stmt, aliases, ctx)
     returns = stmt.returns
     special = _special_return(returns)
     if special is not None:
@@ -402,6 +404,19 @@ def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
     if skip or limit is not None:
         out = itertools.islice(out, skip, None if limit is None else skip + limit)
     return out
+
+
+def _without_negated(bindings: Iterator[dict[str, Any]], stmt: ast.Match, aliases: dict[int, str],
+                     ctx: Context) -> Iterator[dict[str, Any]]:
+    """The matches for which no NOT pattern matches too (its known aliases bound as they are)."""
+    known = {aliases[id(n)] for p in stmt.patterns for n in (p.start, *(s.node for s in p.steps))}
+    for p in stmt.not_patterns:
+        if p.start.alias is None or p.start.alias not in known:
+            raise QueryError("a NOT pattern must start from an alias of the patterns before it "
+                             "(NOT {as: a}-Knows->{...})")
+    for b in bindings:
+        if not any(next(_match_patterns((p,), aliases, 0, b, ctx), None) is not None for p in stmt.not_patterns):
+            yield b
 
 
 def _assign_aliases(patterns: tuple[ast.MatchPattern, ...]) -> dict[int, str]:
