@@ -291,8 +291,10 @@ class Renderer:
 
     # -- tables of facts (INFO, CLASSES, ...) --------------------------------------------
     def table(self, columns: Sequence[str], rows: Sequence[Sequence[Any]], title: str | None = None,
-              footer: Sequence[Any] | None = None, justify: Sequence[str] | None = None) -> None:
-        """A titled table of plain values."""
+              footer: Sequence[Any] | None = None, justify: Sequence[str] | None = None,
+              wrap: bool = False) -> None:
+        """A titled table of plain values (``wrap``: long cells fold onto more lines instead of
+        being cut short)."""
         if self.fmt == "json":
             import orjson
 
@@ -309,15 +311,17 @@ class Renderer:
             return
         from rich import box
         from rich.table import Table
+        from rich.text import Text
 
         t = Table(title=title, box=box.SQUARE if self.color else box.ASCII2, header_style="bold cyan" if self.color else "",
                   title_style="bold" if self.color else "", title_justify="left", show_footer=footer is not None)
         for i, c in enumerate(columns):
             j = (justify[i] if justify else None) or "left"
             t.add_column(c, justify=j, footer=self.cell(footer[i]) if footer is not None and footer[i] is not None
-                         else "", no_wrap=True, overflow="ellipsis", max_width=max(self.settings.maxColumnWidth, 8) * 2)
-        for r in rows:
-            t.add_row(*[self.cell(v) if not isinstance(v, str) else v for v in r])
+                         else "", no_wrap=not wrap, overflow="fold" if wrap else "ellipsis",
+                         max_width=None if wrap else max(self.settings.maxColumnWidth, 8) * 2)
+        for r in rows:  # Text: brackets in values ([a-z]+, [#rid, ...]) are not rich markup
+            t.add_row(*[Text(v if isinstance(v, str) else self.cell(v)) for v in r])
         self.console.print(t)
 
     # -- one record ----------------------------------------------------------------------

@@ -57,3 +57,16 @@ def test_a_table_wider_than_the_screen_keeps_every_column_readable():
     assert "| # | @RID" in header and "#12:3456" in lines[3]
     assert all(f"field{i}" in header or f"field{i}"[:7] in header for i in range(12))
     assert len({len(line) for line in lines}) == 1 and len(lines[0]) > 60
+
+
+def test_fact_tables_show_brackets_as_text_and_can_wrap():
+    r, out = _renderer()
+    r.table(["name", "regexp"], [("email", "[a-z]+@[#x, ...]"), ("n", "[bold]5[/bold]")])
+    text = out.getvalue()
+    assert "[a-z]+@[#x, ...]" in text and "[bold]5[/bold]" in text
+    r, out = _renderer()
+    long = "word " * 60
+    r.table(["", "X"], [("syntax", long)], wrap=True)
+    lines = [line for line in out.getvalue().splitlines() if "word" in line]
+    assert len(lines) > 1 and "…" not in out.getvalue()
+    assert " ".join(" ".join("".join(line.split("|")[2:]) for line in lines).split()) == long.strip()

@@ -38,4 +38,4 @@ def help_command(session: Session, stmt: ast.Help, text: str) -> None:
     if not found:
         raise OrientError(f"no help for '{' '.join(stmt.topic)}': type HELP for the list of commands")
     for c in found:
-        r.table(["", c.name], [("syntax", c.syntax), ("purpose", c.purpose), ("example", c.example)])
+        r.table(["", c.name], [("syntax", c.syntax), ("purpose", c.purpose), ("example", c.example)], wrap=True)

@@ -90,12 +90,14 @@ _sql(ast.Select, "SELECT",
      "SELECT name, out('Knows').size() AS friends FROM Person WHERE age > 30 ORDER BY name")
 _sql(ast.Insert, "INSERT",
      "INSERT INTO <class | CLUSTER:<name>> SET f = v, ... | (f, ...) VALUES (v, ...), ... | CONTENT {json} "
-     "[RETURN <expr>]",
+     "| CONTENT [{json}, ...] [RETURN <expr>]",
      "Create documents.", "INSERT INTO Person SET name = 'Ann', age = 31")
 _sql(ast.Update, "UPDATE",
-     "UPDATE <target> SET ... | INCREMENT ... | ADD ... | REMOVE ... | PUT ... | MERGE {json} | CONTENT {json} "
-     "[UPSERT] [RETURN BEFORE|AFTER] [WHERE ...] [LIMIT n]",
-     "Change records.", "UPDATE Person SET age = age + 1 WHERE name = 'Ann'")
+     "UPDATE [EDGE] <target> SET ... | INCREMENT ... | ADD ... | REMOVE ... | PUT ... | MERGE {json} "
+     "| CONTENT {json} [UPSERT] [RETURN BEFORE|AFTER [<projections>]] [WHERE ...] [LIMIT n]",
+     "Change records; SET items apply in order; paths such as a.b, tags[0], m['k'] can be written; "
+     "changing an edge's in/out moves it between the vertices.",
+     "UPDATE Person SET age = age + 1, tags[0] = 'new' WHERE name = 'Ann'")
 _sql(ast.Delete, "DELETE", "DELETE FROM <target> [WHERE ...] [LIMIT n]", "Delete records.",
      "DELETE FROM Person WHERE age < 18")
 _sql(ast.CreateClass, "CREATE CLASS",
@@ -130,6 +132,14 @@ _sql(ast.AlterCluster, "ALTER CLUSTER", "ALTER CLUSTER <name> <attribute> <value
      "ALTER CLUSTER archive NAME old")
 _sql(ast.AlterDatabase, "ALTER DATABASE", "ALTER DATABASE MINIMUMCLUSTERS <n>",
      "Change database settings (how many clusters a new class gets).", "ALTER DATABASE MINIMUMCLUSTERS 4")
+_sql(ast.CreateSequence, "CREATE SEQUENCE",
+     "CREATE SEQUENCE <name> [IF NOT EXISTS] [TYPE ORDERED|CACHED] [START n] [INCREMENT n] [CACHE n]",
+     "Create a sequence; sequence('name').next() gives its next value (.current(), .reset()).",
+     "CREATE SEQUENCE orderId START 1000")
+_sql(ast.AlterSequence, "ALTER SEQUENCE", "ALTER SEQUENCE <name> [START n] [INCREMENT n] [CACHE n]",
+     "Change a sequence (a new START restarts it).", "ALTER SEQUENCE orderId INCREMENT 10")
+_sql(ast.DropSequence, "DROP SEQUENCE", "DROP SEQUENCE <name> [IF EXISTS]", "Drop a sequence.",
+     "DROP SEQUENCE orderId")
 _sql(ast.CreateVertex, "CREATE VERTEX", "CREATE VERTEX [<class>] [CLUSTER <name>] [SET ... | CONTENT {json}]",
      "Create a vertex.", "CREATE VERTEX Person SET name = 'Ann'")
 _sql(ast.CreateEdge, "CREATE EDGE",
@@ -145,7 +155,8 @@ _sql(ast.Traverse, "TRAVERSE",
      "[STRATEGY DEPTH_FIRST|BREADTH_FIRST] [LIMIT n]",
      "Walk a graph from some records.", "TRAVERSE out('Knows') FROM #12:0 MAXDEPTH 3")
 _sql(ast.Match, "MATCH",
-     "MATCH {class: C, as: a, where: (...)}-Edge->{as: b}, ... RETURN a, b.name [ORDER BY ...] [LIMIT n]",
+     "MATCH {class: C, as: a, where: (...)}-Edge->{as: b}, ... [, NOT {as: a}-Edge->{...}] "
+     "RETURN a, b.name | $matches | $paths | expand(a) [ORDER BY ...] [LIMIT n]",
      "Find graph patterns.",
      "MATCH {class: Person, as: p, where: (name = 'Ann')}-Knows->{as: f} RETURN p.name, f.name")
 _sql(ast.Explain, "EXPLAIN", "EXPLAIN <statement>", "Show how a statement would run (which index it uses).",
