@@ -188,6 +188,16 @@ class Checker:
             stray.append((vertex, direction, cls, edge))
             self._problem("bag", vertex, f"{edge_field(direction, cls)} holds {_text(edge)}, "
                           "which is not an edge of this vertex")
+        # An edge listed twice in one bag (out() would give its vertex twice): repaired by
+        # taking every copy out (stray) and putting one back (missing).
+        wrong = set(stray)
+        for vertex, direction, cls, edge, n in c.execute(
+                "SELECT vertex, dir, cls, edge, COUNT(*) FROM bags GROUP BY vertex, dir, cls, edge HAVING COUNT(*) > 1"):
+            if (vertex, direction, cls, edge) in wrong:
+                continue
+            stray.append((vertex, direction, cls, edge))
+            missing.append((vertex, direction, cls, edge))
+            self._problem("bag", vertex, f"{edge_field(direction, cls)} holds {_text(edge)} {n} times")
         return broken_edges, missing, stray
 
     def check_indexes(self) -> list[str]:
@@ -239,9 +249,6 @@ class Checker:
             dead_targets.setdefault(src, set()).add(target)
         for vertex, direction, cls, edge in stray:
             dead_targets.setdefault(vertex, set()).add(edge)
-        for src in list(dead_targets):
-            for edge in gone_edges:
-                pass
         # bags that still hold deleted edges
         for edge in gone_edges:
             for (vertex,) in self.scratch.conn.execute("SELECT vertex FROM bags WHERE edge = ?", (edge,)):

@@ -95,3 +95,16 @@ def test_batch_exit_status(tmp_path):
     r = subprocess.run([console, "-c", f"connect {url} reader reader; check database -fix"],
                        capture_output=True, text=True, env=env)
     assert r.returncode == 1 and "not allowed" in r.stderr
+
+
+def test_an_edge_listed_twice_in_a_bag_is_found_and_left_once(db):
+    build_sample(db)
+    person = next(d for d in db.browse_class("Person") if d.get("out_Knows"))
+    bag = person["out_Knows"]
+    _raw_edit(db, person.rid, lambda o: o.update(out_Knows=o["out_Knows"] + [o["out_Knows"][0]]))
+    report = check_database(db)
+    assert [str(p) for p in report.problems if p.kind == "bag"] and all(
+        "2 times" in str(p) for p in report.problems if p.kind == "bag")
+    check_database(db, fix=True)
+    assert check_database(db).problems == []
+    assert sorted(db.load(person.rid)["out_Knows"]) == sorted(bag)
