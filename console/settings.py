@@ -34,8 +34,21 @@ def _bool(text: str) -> bool:
     raise ValueError("expected true or false")
 
 
-def _int(text: str) -> int:
-    return int(_str(text))
+def _int_from(low: int, high: int = 2 ** 31 - 1) -> Callable[[str], int]:
+    """A whole number from ``low`` to ``high``."""
+    def parse(text: str) -> int:
+        t = _str(text)
+        try:
+            value = int(t)
+        except ValueError:
+            raise ValueError("expected a whole number") from None
+        if not low <= value <= high:
+            raise ValueError(f"expected a whole number from {low} to {high}")
+        return value
+    return parse
+
+
+_int = _int_from(0)
 
 
 def _choice(*choices: str) -> Callable[[str], str]:
@@ -56,17 +69,17 @@ class Spec:
 
 
 SPECS: tuple[Spec, ...] = (
-    Spec("limit", 20, _int, "rows shown by a query or BROWSE (-1: all)"),
+    Spec("limit", 20, _int_from(-1), "rows shown by a query or BROWSE (-1: all)"),
     Spec("echo", False, _bool, "print each command before running it"),
     Spec("ignoreErrors", False, _bool, "keep running a script after a failing command"),
-    Spec("verbose", 2, _int, "0 quiet, 1 results only, 2 results and messages, 3 also timings"),
-    Spec("collectionMaxItems", 10, _int, "items of a collection shown in a table cell"),
+    Spec("verbose", 2, _int_from(0, 3), "0 quiet, 1 results only, 2 results and messages, 3 also timings"),
+    Spec("collectionMaxItems", 10, _int_from(-1), "items of a collection shown in a table cell (-1: all)"),
     Spec("maxBinaryDisplay", 150, _int, "bytes of a binary value shown"),
     Spec("maxColumnWidth", 40, _int, "characters of a table cell before it is shortened"),
     Spec("debug", False, _bool, "show a traceback for unexpected errors"),
     Spec("format", "table", _choice("table", "json", "csv"), "output format: table, json or csv"),
     Spec("width", 0, _int, "table width in characters (0: the terminal's)"),
-    Spec("backupCompressionLevel", 9, _int, "zip compression level of BACKUP DATABASE"),
+    Spec("backupCompressionLevel", 9, _int_from(0, 9), "zip compression level of BACKUP DATABASE"),
     Spec("backupBufferSize", 1048576, _int, "buffer size of BACKUP DATABASE"),
     Spec("dateFormat", "yyyy-MM-dd", _date_pattern, "how DATE values are shown (a Java date pattern)"),
     Spec("dateTimeFormat", "yyyy-MM-dd HH:mm:ss", _date_pattern, "how DATETIME values are shown (a Java date pattern)"),

@@ -18,7 +18,7 @@ def find_topic(words: tuple[str, ...]) -> list[CommandInfo]:
     if exact:
         return exact
     aliases = {"QUIT": "EXIT", "BYE": "EXIT", "LIST CLASSES": "CLASSES", "LIST CLUSTERS": "CLUSTERS",
-               "LIST INDEXES": "INDEXES"}
+               "LIST INDEXES": "INDEXES", "UPDATE EDGE": "UPDATE"}
     if wanted in aliases:
         return [c for c in cmds if c.name == aliases[wanted]]
     return [c for c in cmds if c.name.startswith(wanted)]

@@ -134,10 +134,11 @@ _sql(ast.AlterDatabase, "ALTER DATABASE", "ALTER DATABASE MINIMUMCLUSTERS <n>",
      "Change database settings (how many clusters a new class gets).", "ALTER DATABASE MINIMUMCLUSTERS 4")
 _sql(ast.CreateSequence, "CREATE SEQUENCE",
      "CREATE SEQUENCE <name> [IF NOT EXISTS] [TYPE ORDERED|CACHED] [START n] [INCREMENT n] [CACHE n]",
-     "Create a sequence; sequence('name').next() gives its next value (.current(), .reset()).",
+     "Create a sequence; sequence('name').next() gives its next value (.current(), .reset()); "
+     "a value taken in a transaction that rolls back is given again.",
      "CREATE SEQUENCE orderId START 1000")
 _sql(ast.AlterSequence, "ALTER SEQUENCE", "ALTER SEQUENCE <name> [START n] [INCREMENT n] [CACHE n]",
-     "Change a sequence (a new START restarts it).", "ALTER SEQUENCE orderId INCREMENT 10")
+     "Change a sequence (a new START applies from the next reset()).", "ALTER SEQUENCE orderId INCREMENT 10")
 _sql(ast.DropSequence, "DROP SEQUENCE", "DROP SEQUENCE <name> [IF EXISTS]", "Drop a sequence.",
      "DROP SEQUENCE orderId")
 _sql(ast.CreateVertex, "CREATE VERTEX", "CREATE VERTEX [<class>] [CLUSTER <name>] [SET ... | CONTENT {json}]",
@@ -169,6 +170,8 @@ _sql(ast.TruncateCluster, "TRUNCATE CLUSTER", "TRUNCATE CLUSTER <name>", "Delete
      "TRUNCATE CLUSTER temp")
 _sql(ast.TruncateRecord, "TRUNCATE RECORD", "TRUNCATE RECORD <#rid> [, <#rid> ...]", "Delete single records.",
      "TRUNCATE RECORD #12:0")
-_sql(ast.Begin, "BEGIN", "BEGIN", "Start a transaction (the prompt shows its size).", "BEGIN")
+_sql(ast.Begin, "BEGIN", "BEGIN",
+     "Start a transaction (the prompt shows its size); on a plocal database other sessions' writes "
+     "wait until it ends with COMMIT or ROLLBACK.", "BEGIN")
 _sql(ast.Commit, "COMMIT", "COMMIT", "Make the transaction's changes permanent.", "COMMIT")
 _sql(ast.Rollback, "ROLLBACK", "ROLLBACK", "Undo the transaction's changes.", "ROLLBACK")

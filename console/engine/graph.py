@@ -78,14 +78,21 @@ def check_link_bags(schema: "Schema", cls: str, rid: RID | None, old: Mapping[st
     if not schema.is_vertex_class(cls):
         return
     for name in set(old) | set(new):
-        parsed = edge_class_of_field(name)
-        if parsed is None or old.get(name) == new.get(name):
-            continue
-        edge_class = parsed[1]
-        if edge_class == "E" or (schema.has_class(edge_class) and schema.is_edge_class(edge_class)):
+        if old.get(name) != new.get(name) and is_link_bag(schema, name):
             what = f"vertex {rid}" if rid is not None else f"a new {cls} vertex"
+            edge_class = edge_class_of_field(name)[1]  # type: ignore[index]
             raise ValidationError(f"{what}: '{name}' lists the vertex's {edge_class} edges and changes "
                                   f"only with CREATE EDGE and DELETE EDGE")
+
+
+def is_link_bag(schema: "Schema", name: str) -> bool:
+    """True when a vertex field called ``name`` is the link bag of an edge class
+    (``out_Knows`` with Knows an edge class; ``in_stock`` is an ordinary field)."""
+    parsed = edge_class_of_field(name)
+    if parsed is None:
+        return False
+    edge_class = parsed[1]
+    return edge_class == "E" or (schema.has_class(edge_class) and schema.is_edge_class(edge_class))
 
 
 class GraphOperations:

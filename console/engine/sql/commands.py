@@ -8,7 +8,7 @@ from typing import Any, Callable, Iterable, Iterator
 
 from console import ast
 from console.engine.document import Blob, Document
-from console.engine.graph import check_link_bags
+from console.engine.graph import check_link_bags, is_link_bag
 from console.engine.rid import RID
 from console.engine.sql import fieldpath, sequences
 from console.engine.sql import values as V
@@ -267,6 +267,9 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
                 raise QueryError("UPSERT needs a class as target")
             fields = _upsert_fields(stmt.where, ctx)
             doc = Document(db.schema.cls(stmt.target.name).name, fields)
+            if db.schema.is_edge_class(doc.class_name):  # type: ignore[arg-type]
+                raise QueryError(f"{doc.class_name} is an edge class: UPSERT cannot create an edge, "
+                                 f"use CREATE EDGE")
             _apply_clauses(doc, stmt.clauses, ctx.with_record(doc))
             check_link_bags(db.schema, doc.class_name, None, {}, doc.fields)  # type: ignore[arg-type]
             created = db.insert(doc.class_name, doc.fields, types=doc.types)
@@ -340,7 +343,10 @@ def _apply_clauses(doc: Document, clauses: Iterable[ast.UpdateClause], ctx: Cont
                 doc.set(k, v, types.get(k))
         elif isinstance(clause, ast.ContentClause):
             cls, fields, types = _content(clause.value, ctx)
-            keep = {k: v for k, v in doc.fields.items() if k.startswith(("out_", "in_")) or k in ("in", "out")}
+            schema = ctx.db.schema
+            edge = bool(doc.class_name) and schema.is_edge_class(doc.class_name)  # type: ignore[arg-type]
+            keep = {k: v for k, v in doc.fields.items()
+                    if (edge and k in ("in", "out")) or (not edge and is_link_bag(schema, k))}
             doc.fields.clear()
             doc.types = {k: t for k, t in doc.types.items() if k in keep}
             doc.types.update(types)

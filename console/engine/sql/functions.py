@@ -92,6 +92,8 @@ def graph_step(ctx: Context, source: Any, name: str, labels: list[str] | None) -
                 if not want_edges:  # a lightweight edge: the bag holds the vertex itself
                     out.append(edge)
                 continue
+            if not (edge.class_name and schema.has_class(edge.class_name) and schema.is_edge_class(edge.class_name)):
+                continue  # a field such as in_list holding other links is not a link bag
             if want_edges:
                 out.append(edge)
                 continue
@@ -270,11 +272,15 @@ def _sum_args(ctx: Context, *args: Any) -> Any:
 
 
 def _min_args(ctx: Context, *args: Any) -> Any:
+    if not args:
+        raise QueryError("min() needs a value: min(field), or min(a, b, ...)")
     vals = [a for a in args if a is not None]
     return min(vals, key=V.sort_key) if vals else None
 
 
 def _max_args(ctx: Context, *args: Any) -> Any:
+    if not args:
+        raise QueryError("max() needs a value: max(field), or max(a, b, ...)")
     vals = [a for a in args if a is not None]
     return max(vals, key=V.sort_key) if vals else None
 

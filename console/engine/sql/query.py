@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import heapq
 import itertools
 import sys
@@ -53,7 +54,18 @@ _ROWS_MAX = sys.maxsize // 2
 
 # --- SELECT --------------------------------------------------------------------------
 
+def _check_aliases(projections: tuple[ast.Projection, ...]) -> None:
+    """Two projections given the same name with AS would hide one of them."""
+    seen: set[str] = set()
+    for p in projections:
+        if p.alias is not None:
+            if p.alias in seen:
+                raise QueryError(f"two projections are called '{p.alias}'")
+            seen.add(p.alias)
+
+
 def run_select(stmt: ast.Select, ctx: Context) -> Iterator[Any]:
+    _check_aliases(stmt.projections)
     fast = _count_only(stmt, ctx)
     if fast is not None:
         return iter([fast])
@@ -377,6 +389,7 @@ def _links(v: Any) -> list[Any]:
 # --- MATCH ------------------------------------------------------------------------------
 
 def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
+    _check_aliases(stmt.returns)
     skip = _int_value(stmt.skip, ctx, "SKIP") or 0
     limit = _int_value(stmt.limit, ctx, "LIMIT")
     aliases = _assign_aliases(stmt.patterns + stmt.not_patterns)
@@ -389,17 +402,19 @@ def run_match(stmt: ast.Match, ctx: Context) -> Iterator[Any]:
         rows: Iterable[tuple[Any, Any]] = _special_rows(bindings, special, aliases)
     else:
         aggregates = [a for p in returns for a in find_aggregates(p.expr)]
+        # each match is read through a context whose record is the map of aliases
+        contexts = (ctx.with_record(_public(b, aliases)) for b in bindings)
         if aggregates or stmt.group_by:
             sel = ast.Select(projections=returns, group_by=stmt.group_by)
-            rows = ((r, r) for r in _aggregate(iter(_public(b, aliases) for b in bindings), sel, aggregates, ctx))
+            rows = ((r, r) for r in _aggregate(contexts, sel, aggregates, ctx))
         else:
-            rows = ((b, project(returns, ctx.with_record(_public(b, aliases)))) for b in bindings)
+            rows = ((c, project(returns, c)) for c in contexts)
         if _expand_projection(returns) is not None:
             rows = _expand(rows, ctx)
     if stmt.distinct:
         rows = _distinct(rows)
-    if stmt.order_by:
-        rows = _order(((None, r) for _, r in rows), stmt.order_by, ctx, skip + limit if limit is not None else None)
+    if stmt.order_by:  # a key not returned is read from the match itself
+        rows = _order(rows, stmt.order_by, ctx, skip + limit if limit is not None else None)
     out = (r for _, r in rows)
     if skip or limit is not None:
         out = itertools.islice(out, skip, None if limit is None else skip + limit)
@@ -496,7 +511,7 @@ def _steps(steps: tuple[ast.MatchStep, ...], i: int, current: Any, aliases: dict
     labels = [str(evaluate(a, ctx)) for a in step.args] or None
     candidates = _step_targets(step.method.lower(), labels, current, node, binding, ctx)
     found = False
-    for rec in candidates:
+    for rec, depth, path in candidates:
         if alias in binding:
             bound = binding[alias]
             same = (bound is rec) or (isinstance(bound, Document) and isinstance(rec, Document) and bound.rid == rec.rid)
@@ -506,24 +521,32 @@ def _steps(steps: tuple[ast.MatchStep, ...], i: int, current: Any, aliases: dict
             yield from _steps(steps, i + 1, rec, aliases, binding, ctx)
             continue
         found = True
-        yield from _steps(steps, i + 1, rec, aliases, {**binding, alias: rec}, ctx)
+        extra = {alias: rec}
+        if node.depth_alias:
+            extra[node.depth_alias] = depth
+        if node.path_alias:
+            extra[node.path_alias] = path
+        yield from _steps(steps, i + 1, rec, aliases, {**binding, **extra}, ctx)
     if not found and node.optional:
         yield from _steps(steps, i + 1, None, aliases, {**binding, alias: None}, ctx)
 
 
 def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast.MatchFilter,
-                  binding: dict[str, Any], ctx: Context) -> Iterator[Any]:
+                  binding: dict[str, Any], ctx: Context) -> Iterator[tuple[Any, int, list[Any]]]:
+    """(record, depth, path) of each node one step reaches, or (with WHILE or maxDepth)
+    each node of the traversal from ``current`` (depth 0); the path lists the RIDs walked
+    after the start, the record's own last, as OrientDB's pathAlias."""
     if current is None:
         return
     if node.while_ is None and node.max_depth is None:
         for rec in graph_step(ctx, current, method, labels):
             if _node_ok(node, rec, binding, ctx):
-                yield rec
+                yield rec, 1, [_rid_of(rec)]
         return
     seen: set[Any] = set()
-    frontier = [(current, 0)]
+    frontier: collections.deque[tuple[Any, int, list[Any]]] = collections.deque([(current, 0, [])])
     while frontier:
-        rec, depth = frontier.pop(0)
+        rec, depth, path = frontier.popleft()
         key = rec.rid if isinstance(rec, Document) else id(rec)
         if key in seen:
             continue
@@ -531,7 +554,7 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
         # As OrientDB: every node reached is a candidate (its filter decides); WHILE and
         # maxDepth only decide whether the traversal goes on from it.
         if _node_ok(node, rec, binding, ctx, depth):
-            yield rec
+            yield rec, depth, path
         if node.max_depth is not None and depth >= node.max_depth:
             continue
         if node.while_ is not None:
@@ -541,10 +564,14 @@ def _step_targets(method: str, labels: list[str] | None, current: Any, node: ast
             if not condition(node.while_, c):
                 continue
         for nxt in graph_step(ctx, rec, method, labels):
-            frontier.append((nxt, depth + 1))
+            frontier.append((nxt, depth + 1, path + [_rid_of(nxt)]))
 
 
 _SPECIAL = ("matches", "patterns", "paths", "elements", "pathelements")
+
+
+def _rid_of(rec: Any) -> Any:
+    return rec.rid if isinstance(rec, Document) and rec.rid is not None else rec
 
 
 def _special_return(returns: tuple[ast.Projection, ...]) -> str | None:

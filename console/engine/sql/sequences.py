@@ -4,8 +4,10 @@ A sequence is a record of the system class OSequence (``name``, ``type``,
 ``value``, ``start``, ``incr``, ``cache``), as OrientDB stores it, so sequences
 travel through EXPORT and IMPORT like any record. Names are case-insensitive.
 Each ``next()`` updates the record inside the statement's transaction, so two
-sessions never get the same value. A CACHED sequence gives the same values as
-an ORDERED one here (there is no cache to lose on a crash).
+sessions never get the same value, and a value taken in a transaction that rolls
+back is given again (no holes); like any write, it waits for another session's
+open transaction. A CACHED sequence gives the same values as an ORDERED one here
+(there is no cache to lose on a crash).
 """
 
 from __future__ import annotations
@@ -34,12 +36,15 @@ class SequenceRef(str):
 
 
 def find(ctx: Context, name: str) -> Document | None:
-    """The OSequence record of ``name`` (any case), or None."""
+    """The OSequence record of ``name`` (any case), or None; two records of one name
+    (an IMPORT -merge=true, or an INSERT INTO OSequence) are an error, not a guess."""
     wanted = name.lower()
-    for rec in ctx.db.browse_class(CLASS):
-        if isinstance(rec, Document) and str(rec.fields.get("name", "")).lower() == wanted:
-            return rec
-    return None
+    found = [rec for rec in ctx.db.browse_class(CLASS)
+             if isinstance(rec, Document) and str(rec.fields.get("name", "")).lower() == wanted]
+    if len(found) > 1:
+        raise QueryError(f"sequence '{name}' is defined {len(found)} times "
+                         f"({', '.join(str(r.rid) for r in found)}): delete all but one from OSequence")
+    return found[0] if found else None
 
 
 def _number(expr: ast.Expr | None, ctx: Context, what: str, default: int | None, positive: bool = False) -> int | None:
@@ -73,12 +78,12 @@ def create(stmt: ast.CreateSequence, ctx: Context) -> Result:
 def alter(stmt: ast.AlterSequence, ctx: Context) -> Result:
     db = ctx.db
     with db._write():
+        if stmt.start is None and stmt.increment is None and stmt.cache is None:
+            raise QueryError("ALTER SEQUENCE needs START, INCREMENT or CACHE")
         rec = _existing(ctx, stmt.name)
         doc = rec.copy()
-        if stmt.start is not None:  # a new START also restarts the sequence
-            start = _number(stmt.start, ctx, "START", None)
-            doc.set("start", start, OType.LONG)
-            doc.set("value", start, OType.LONG)
+        if stmt.start is not None:  # as OrientDB: the value stays; reset() goes back to START
+            doc.set("start", _number(stmt.start, ctx, "START", None), OType.LONG)
         if stmt.increment is not None:
             doc.set("incr", _number(stmt.increment, ctx, "INCREMENT", None, positive=True), OType.INTEGER)
         if stmt.cache is not None:
