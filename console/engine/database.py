@@ -571,8 +571,6 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
         assert isinstance(old, Document)
         fields, types = prepare(self._schema, cls, doc.fields, doc.types, old, self._class_of)
         self._before_write(cls, fields)
-        if cls and self._schema.is_edge_class(cls):
-            self._repoint_edge(conn, cls, rid, old.fields, fields, types)
         conn.execute("UPDATE records SET ver = ?, data = ? WHERE rid = ?", (ver + 1, encode_body(fields, types), rid.key))
         indexing.update_entries(conn, self._indexes(cls), rid.key, old.fields, fields)
         return Document(cls, fields, types, rid, ver + 1)

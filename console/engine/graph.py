@@ -167,6 +167,15 @@ class GraphOperations:
         conn.execute("UPDATE records SET ver = ?, data = ? WHERE rid = ?", (ver + 1, encode_body(fields, types), vertex.key))
         indexing.update_entries(conn, self._indexes(cls), vertex.key, old, fields)
 
+    def repoint_edge(self: "EmbeddedDatabase", old: Document, new: Document) -> None:
+        """Before ``new`` is written over edge ``old``: check its new ``out``/``in`` vertices
+        and move the edge between the vertices' link bags (a one-record list in ``new``
+        stands for its record). ``update`` alone stores what it is given, as an
+        importer that writes both ends itself needs; SQL UPDATE calls this first."""
+        assert old.rid is not None and old.class_name
+        with self._write() as conn:
+            self._repoint_edge(conn, old.class_name, old.rid, old.fields, new.fields, new.types)
+
     def _repoint_edge(self: "EmbeddedDatabase", conn: sqlite3.Connection, cls: str, rid: RID,
                       old: Mapping[str, Any], new: dict[str, Any], types: dict[str, OType]) -> None:
         """An update moved an edge's ``out`` or ``in``: check the new vertex and move the

@@ -91,12 +91,14 @@ def test_updating_an_edge_end_moves_it_between_vertices(graph):
     e = db.create_edge("Knows", a.rid, b.rid)
     edge = db.load(e.rid)
     edge["in"] = c.rid
+    db.repoint_edge(db.load(e.rid), edge)
     db.update(edge)
     assert db.load(b.rid).get("in_Knows") == []
     assert db.load(c.rid)["in_Knows"] == [e.rid]
     assert db.load(a.rid)["out_Knows"] == [e.rid]
     edge = db.load(e.rid)
     edge["out"] = [c.rid]  # a one-record list (a subquery's result) stands for the record
+    db.repoint_edge(db.load(e.rid), edge)
     db.update(edge)
     assert db.load(e.rid)["out"] == c.rid
     assert db.load(a.rid).get("out_Knows") == [] and db.load(c.rid)["out_Knows"] == [e.rid]
@@ -112,5 +114,7 @@ def test_an_edge_end_must_be_an_existing_vertex(graph, value, error):
     edge = db.load(e.rid)
     edge["in"] = target
     with pytest.raises(error):
-        db.update(edge)
+        with db._write():  # one atomic block, as SQL UPDATE runs it
+            db.repoint_edge(db.load(e.rid), edge)
+            db.update(edge)
     assert db.load(b.rid)["in_Knows"] == [e.rid] and db.load(e.rid)["in"] == b.rid

@@ -290,7 +290,9 @@ def _update(stmt: ast.Update, ctx: Context) -> Result:
                 doc = Document(current.class_name, dict(current.fields), dict(current.types), current.rid, current.version)
                 # the clauses read the record as they change it, each seeing the ones before
                 _apply_clauses(doc, stmt.clauses, ctx.with_record(doc))
-                if current.class_name:
+                if current.class_name and db.schema.is_edge_class(current.class_name):
+                    db.repoint_edge(current, doc)  # a new in/out moves the edge between vertices
+                elif current.class_name:
                     check_link_bags(db.schema, current.class_name, current.rid, current.fields, doc.fields)
                 saved = db.update(doc)
                 ctx.forget(saved.rid)  # type: ignore[arg-type]
