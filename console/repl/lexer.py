@@ -102,7 +102,8 @@ FUNCTIONS = (
     "set", "map", "format", "sysdate", "date", "ifnull", "ifempty", "coalesce", "expand",
     "unionall", "out", "in", "both", "outE", "inE", "bothE", "outV", "inV", "bothV",
     "uuid", "decimal", "if", "median", "mode", "percentile", "variance", "stddev",
-    "intersect", "difference", "symmetricDifference", "eval", "sequence", "shortestPath", "dijkstra", "astar",
+    "intersect", "difference", "symmetricDifference", "eval", "sequence",
+    "traversedElement", "traversedVertex", "traversedEdge", "shortestPath", "dijkstra", "astar",
 )
 """SQL and graph functions: the ones the engine has (completion offers no others)."""
 

@@ -239,6 +239,31 @@ def _expand(ctx: Context, v: Any = None) -> Any:
     return v
 
 
+def _traversed(name: str, base_class: str | None) -> Callable[..., Any]:
+    """``traversedElement(index [, items])`` (or Vertex, Edge: only records of that kind):
+    records of the TRAVERSE path that reached the current record; 0 is the root, -1 the
+    record itself, -2 the one before it; several items go on from there (away from the
+    index's end), as OrientDB reads its traversal stack."""
+    def fn(ctx: Context, begin: Any = None, items: Any = 1) -> Any:
+        if not isinstance(begin, int) or isinstance(begin, bool) or not isinstance(items, int) \
+                or isinstance(items, bool) or items < 1:
+            raise QueryError(f"{name}() needs a position and a count of items: {name}(-1), {name}(0, 2)")
+        path = ctx.variable("path")
+        if path is None:
+            raise QueryError(f"{name}() works on the records of a TRAVERSE: SELECT {name}(-1) FROM (TRAVERSE ...)")
+        rids = [r if isinstance(r, RID) else RID.parse(str(r)) for r in path]
+        if base_class is not None:
+            schema = ctx.db.schema
+            rids = [r for r in rids if isinstance(rec := ctx.load(r), Document) and rec.class_name
+                    and schema.has_class(rec.class_name) and schema.is_subclass(rec.class_name, base_class)]
+        seq, start = (rids[::-1], -begin - 1) if begin < 0 else (rids, begin)
+        picked = seq[start:start + items]
+        if not picked:
+            return None
+        return picked[0] if items == 1 else picked
+    return fn
+
+
 def _if(ctx: Context, cond: Any = None, a: Any = None, b: Any = None) -> Any:
     return a if V.truthy(cond) else b
 
@@ -324,6 +349,9 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "avg": lambda ctx, *a: (sum(V.as_number(x) or 0 for x in a) / len(a)) if a else None,
     "sqrt": _sqrt,
     "eval": _eval,
+    "traversedelement": _traversed("traversedElement", None),
+    "traversedvertex": _traversed("traversedVertex", "V"),
+    "traversededge": _traversed("traversedEdge", "E"),
 }
 FUNCTIONS.update(COLLECTION_FUNCTIONS)
 FUNCTIONS.update(PATH_FUNCTIONS)

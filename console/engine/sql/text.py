@@ -17,7 +17,8 @@ _METHOD_NAMES = {
     "lastindexof": "lastIndexOf", "substring": "subString",
 }
 _FUNCTION_NAMES = {**_GRAPH_NAMES, "unionall": "unionAll", "symmetricdifference": "symmetricDifference",
-                   "shortestpath": "shortestPath"}
+                   "shortestpath": "shortestPath", "traversedelement": "traversedElement",
+                   "traversedvertex": "traversedVertex", "traversededge": "traversedEdge"}
 
 
 def _lit(v: Any) -> str:
