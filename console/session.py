@@ -149,9 +149,11 @@ class Session:
             except KeyboardInterrupt:
                 self.renderer.error(f"{source}:{st.line}: cancelled")
                 return False
-            except Exception as exc:  # a bug: report it on one line and stop
+            except Exception as exc:  # a bug: one line; the statement's changes were undone
+                ok = False
                 self.report_unexpected(exc, f"{source}:{st.line}")
-                return False
+                if not self.settings.ignoreErrors:
+                    return False
         return ok
 
     def report_unexpected(self, exc: BaseException, where: str = "") -> None:
