@@ -58,6 +58,8 @@ def _as_sql(value: Any) -> str:
         return "{" + ", ".join(f"{_as_sql(k)}: {_as_sql(v)}" for k, v in pairs) + "}"
     if isinstance(value, _dt.datetime):
         return value.isoformat(sep=" ", timespec="milliseconds")
+    if isinstance(value, _dt.date):
+        return value.isoformat()
     if isinstance(value, (bytes, bytearray)):
         return f"<{len(value)} bytes>"
     return repr(value)
@@ -360,7 +362,7 @@ class _PropPlan:
 
 
 class _ClassPlan:
-    __slots__ = ("cls", "exact", "lower", "mandatory", "defaults")
+    __slots__ = ("cls", "exact", "lower", "mandatory", "defaults", "readonly")
 
     def __init__(self, schema: Schema, class_name: str) -> None:
         self.cls = schema.cls(class_name)
@@ -369,6 +371,7 @@ class _ClassPlan:
         self.lower = {k: self.exact[p.name] for k, p in props.items()}
         self.mandatory = [p for p in props.values() if p.mandatory]
         self.defaults = [p for p in props.values() if p.default is not None]
+        self.readonly = [p for p in props.values() if p.readonly]
 
 
 def _plan(schema: Schema, class_name: str) -> _ClassPlan:
@@ -445,6 +448,10 @@ def prepare(
             elif prop.linked_class and v is not None and prop.type in _EMBEDDED_TYPES:
                 v = _embed_linked(schema, prop, v, class_of, where)
         out_fields[name] = v
+    if old is not None:  # REMOVE or CONTENT cannot take a READONLY value away either
+        for prop in plan.readonly:
+            if prop.name in old.fields and prop.name not in out_fields and old.fields[prop.name] is not None:
+                raise ConstraintViolation(f"{where}.{prop.name}: property is READONLY and cannot change")
     if plan.mandatory or (old is None and plan.defaults):
         _fill_missing(plan, out_fields, out_types, old, where)
     return out_fields, out_types

@@ -33,6 +33,7 @@ def check_remote(db: Any, *, say: Say = lambda s: None) -> CheckReport:
             say("Checking records, links and clusters...")
             checker.scan()
             checker.check_links()
+            checker.check_sequences()
             say("Checking edges and link bags...")
             checker.check_graph()
             say("Checking index entry counts...")

@@ -11,6 +11,7 @@ bags and rebuilds every index, all in one transaction.
 from __future__ import annotations
 
 import itertools
+import re
 import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator
@@ -31,7 +32,7 @@ Say = Callable[[str], None]
 
 @dataclass
 class Problem:
-    kind: str  # dangling-link, edge, bag, index, cluster
+    kind: str  # dangling-link, edge, bag, index, cluster, sequence
     rid: str
     message: str
 
@@ -56,6 +57,9 @@ def _text(key: int) -> str:
     return f"#{key >> POSITION_BITS}:{key & POSITION_MASK}"
 
 
+_NEGATIVE_RID = re.compile(r"#-?\d+:-\d+\Z|#-\d+:-?\d+\Z")
+
+
 def _key(text: Any) -> int | None:
     if isinstance(text, str) and text.startswith("#"):
         c, _, p = text[1:].partition(":")
@@ -75,6 +79,7 @@ class Checker:
         self.db = db
         self.say = say
         self.report = CheckReport()
+        self.temporary: dict[int, set[str]] = {}  # record -> temporary ids (#c:-n) it links to
         self.scratch = Scratch()
         c = self.scratch.conn
         c.executescript("""
@@ -115,6 +120,11 @@ class Checker:
                     if t is not None:
                         link_rows.append((key, 0, t, t))
                         self.report.links += 1
+                    elif _NEGATIVE_RID.match(str(target)):  # a temporary id saved by mistake
+                        self.report.links += 1
+                        self.temporary.setdefault(key, set()).add(str(target))
+                        self._problem("dangling-link", key, f"links to {target}, a temporary id that "
+                                      "names no stored record")
                 if cls and schema.has_class(cls):
                     if schema.is_edge_class(cls):
                         edges.append((key, cls, _key(obj.get("out")), _key(obj.get("in"))))
@@ -151,6 +161,20 @@ class Checker:
         self.say(f"- {p}")
 
     # -- checks ----------------------------------------------------------------------------
+    def check_sequences(self) -> None:
+        """Two OSequence records of one name (case-insensitive): sequence('s') cannot choose."""
+        if not self.db.schema.has_class("OSequence"):
+            return
+        by_name: dict[str, list[Any]] = {}
+        for rec in self.db.browse_class("OSequence"):
+            name = getattr(rec, "fields", {}).get("name")
+            if isinstance(name, str):
+                by_name.setdefault(name.lower(), []).append(rec)
+        for recs in by_name.values():
+            for rec in recs[1:]:
+                self._problem("sequence", rec.rid.key, f"sequence '{rec.fields['name']}' is also defined by "
+                              f"{recs[0].rid}: delete one of them from OSequence")
+
     def check_links(self) -> set[tuple[int, int]]:
         """Dangling links: (source, target) pairs."""
         out: set[tuple[int, int]] = set()
@@ -253,6 +277,8 @@ class Checker:
         for edge in gone_edges:
             for (vertex,) in self.scratch.conn.execute("SELECT vertex FROM bags WHERE edge = ?", (edge,)):
                 dead_targets.setdefault(vertex, set()).add(edge)
+        for src in self.temporary:
+            dead_targets.setdefault(src, set())
         for src, dead in dead_targets.items():
             if src in gone_edges:
                 continue
@@ -260,7 +286,8 @@ class Checker:
             if row is None:
                 continue
             obj = loads(row[0])
-            if link_walk.visit(obj, lambda t, dead=dead: None if _key(t) in dead else t):
+            temporary = self.temporary.get(src, set())
+            if link_walk.visit(obj, lambda t, dead=dead, tmp=temporary: None if _key(t) in dead or t in tmp else t):
                 conn.execute("UPDATE records SET data = ?, ver = ver + 1 WHERE rid = ?",
                              (orjson.dumps(obj, default=_decimal), src))
                 fixed += 1
@@ -318,11 +345,12 @@ def check_database(db: Any, *, fix: bool = False, say: Say = lambda s: None) -> 
             say("Checking records, links and clusters...")
             checker.scan()
             dangling = checker.check_links()
+            checker.check_sequences()
             say("Checking edges and link bags...")
             broken, missing, stray = checker.check_graph()
             say("Checking indexes...")
             bad_indexes = checker.check_indexes()
-            if fix and (dangling or broken or missing or stray or bad_indexes):
+            if fix and (dangling or broken or missing or stray or bad_indexes or checker.temporary):
                 say("Repairing...")
                 checker.report.fixed = checker.repair(dangling, broken, missing, stray)
                 db.rebuild_index("*")
@@ -360,6 +388,8 @@ def run_check_command(session: Any, options: Any, fix: bool) -> None:
     kinds = {"dangling-link": "dangling links", "edge": "broken edges", "bag": "link-bag mismatches",
              "index": "stale indexes", "cluster": "records in a wrong cluster"}
     totals = ", ".join(f"{report.count(k)} {label}" for k, label in kinds.items())
+    if report.count("sequence"):
+        totals += f", {report.count('sequence')} duplicate sequences"
     r.message(f"Checked {report.records} records, {report.links} links, {report.edges} edges, "
               f"{report.indexes} indexes: {len(report.problems)} problem(s) ({totals}).", level=1)
     if remote:

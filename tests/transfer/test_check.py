@@ -108,3 +108,20 @@ def test_an_edge_listed_twice_in_a_bag_is_found_and_left_once(db):
     check_database(db, fix=True)
     assert check_database(db).problems == []
     assert sorted(db.load(person.rid)["out_Knows"]) == sorted(bag)
+
+
+def test_temporary_ids_saved_as_links_and_duplicate_sequences_are_found(db):
+    build_sample(db)
+    db.create_class("T")
+    rec = db.insert("T", {"a": "x"})
+    _raw_edit(db, rec.rid, lambda o: o.update(a="#15:-2", c=["#11:-3"], **{"@fieldTypes": "a=x,c=z"}))
+    db.insert("OSequence", {"name": "s", "value": 1})
+    db.insert("OSequence", {"name": "S", "value": 2})
+    report = check_database(db)
+    texts = [str(p) for p in report.problems]
+    assert sum("temporary id" in t for t in texts) == 2
+    assert [p.kind for p in report.problems if "sequence" in str(p)] == ["sequence"]
+    check_database(db, fix=True)
+    after = check_database(db)
+    assert [p.kind for p in after.problems] == ["sequence"]  # REPAIR cannot choose between two sequences
+    assert db.load(rec.rid).get("a") is None and db.load(rec.rid)["c"] == []

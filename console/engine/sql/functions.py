@@ -505,7 +505,11 @@ def _to_json(ctx: Context, v: Any) -> Any:
     from console.engine.codec import encode_embedded, encode_value
 
     if isinstance(v, Document):
-        return orjson.dumps(encode_embedded(v)).decode()
+        body = encode_embedded(v)
+        if v.rid is not None:  # a stored record: with its @rid and @version, as OrientDB's toJSON()
+            head = {"@type": "d", "@rid": str(v.rid), "@version": v.version}
+            body = {**head, **{k: x for k, x in body.items() if k not in head}}
+        return orjson.dumps(body).decode()
     return orjson.dumps(encode_value(v, None)).decode()
 
 
