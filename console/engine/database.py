@@ -106,10 +106,16 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
     def _write(self, entries: int = 1) -> Iterator[sqlite3.Connection]:
         """An atomic write block with a schema that is current inside it."""
         outermost = not self._storage.busy
-        with self._storage.write(entries) as conn:
-            if outermost:
-                self._refresh_schema()
-            yield conn
+        try:
+            with self._storage.write(entries) as conn:
+                if outermost:
+                    self._refresh_schema()
+                yield conn
+        except BaseException:
+            # the block failed (and was undone, or will be with its transaction): read the
+            # schema again, or a change made inside it would still be believed
+            self._refresh_schema(force=True)
+            raise
 
     @contextlib.contextmanager
     def snapshot(self) -> Iterator["EmbeddedDatabase"]:

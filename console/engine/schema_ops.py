@@ -20,8 +20,8 @@ from console.engine.rid import MAX_CLUSTER_ID, POSITION_BITS, cluster_range
 from console.engine.schema import Cluster, IndexDef, IndexField, Property, Schema, SchemaClass
 from console.engine.security import CREATE, DELETE, UPDATE
 from console.engine.types import OType
-from console.engine.validation import Mismatch, convert, parse_datetime
-from console.errors import SchemaError, UnknownProperty, ValidationError
+from console.engine.validation import Mismatch, convert, parse_datetime, short_value
+from console.errors import SchemaError, UniqueViolation, UnknownProperty, ValidationError
 
 if TYPE_CHECKING:
     from console.engine.database import EmbeddedDatabase
@@ -438,9 +438,48 @@ class SchemaOperations:
                 updated = replace(prop, description=text)
             else:
                 updated = _set_constraint(prop, attr, text, cls.name)
+            retyped = self._values_as(cls.name, prop, updated) if updated.type is not prop.type else []
             self._save_class(conn, cls.with_property(updated))
             self._bump(conn)
+            if retyped:
+                self._store_retyped(conn, cls.name, updated, retyped)
             return self._schema.property(cls.name, updated.name)
+
+    def _values_as(self: "EmbeddedDatabase", class_name: str, old: Property, new: Property) -> list[Document]:
+        """The records (of the class and its subclasses) whose value of the property must be
+        stored again under the new type; a value the new type cannot hold refuses the change,
+        as OrientDB refuses a cast it cannot make."""
+        out = []
+        for doc in self.browse_class(class_name):
+            if not isinstance(doc, Document) or doc.fields.get(old.name) is None:
+                continue
+            value = doc.fields[old.name]
+            try:
+                converted = convert(value, new.type, new.linked_type)
+            except Mismatch:
+                raise SchemaError(
+                    f"cannot change {class_name}.{old.name} from {old.type.name} to {new.type.name}: record "
+                    f"{doc.rid} holds {short_value(value)}, which is not valid as {new.type.name}") from None
+            doc.fields[old.name] = converted
+            doc.types[old.name] = new.type
+            out.append(doc)
+        return out
+
+    def _store_retyped(self: "EmbeddedDatabase", conn: sqlite3.Connection, class_name: str, prop: Property,
+                       docs: list[Document]) -> None:
+        """Write the converted values and rebuild the indexes over the property (a UNIQUE
+        index refuses values that became equal, and the whole change is undone)."""
+        try:
+            for doc in docs:
+                self._update(conn, doc, False)
+            schema = self._schema
+            for ix in schema.indexes:
+                if schema.is_subclass(class_name, ix.class_name) or schema.is_subclass(ix.class_name, class_name):
+                    if any(f.name.lower() == prop.name.lower() for f in ix.fields):
+                        conn.execute(f'DELETE FROM "{ix.table}"')
+                        self._fill_index(conn, ix)
+        except UniqueViolation as exc:
+            raise UniqueViolation(f"cannot change {class_name}.{prop.name} to {prop.type.name}: {exc}") from None
 
     def drop_property(self: "EmbeddedDatabase", class_name: str, name: str, *,
                       if_exists: bool = False, force: bool = False) -> bool:
