@@ -143,7 +143,14 @@ class Session:
             except OrientError as exc:
                 ok = False
                 if not isinstance(exc, AlreadyReported):
-                    self.renderer.error(str(StatementError(source, st.line, str(exc))))
+                    from console.parser import ParseError
+
+                    message = str(exc)
+                    if isinstance(exc, ParseError) and st.end_line - st.line >= 2:
+                        # an unclosed quote or bracket makes one statement of the lines after it
+                        message += (f" (this statement runs from line {st.line} to line {st.end_line}: "
+                                    "look for an unclosed quote or bracket)")
+                    self.renderer.error(str(StatementError(source, st.line, message)))
                 if not self.settings.ignoreErrors:
                     return False
             except KeyboardInterrupt:

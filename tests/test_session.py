@@ -34,3 +34,11 @@ def test_an_internal_error_is_one_line_and_ignore_errors_goes_on(monkeypatch, ig
     assert session.run_script("ECHO one\nBOOM\nECHO two\n", "s.osql") is False
     assert seen == ran
     assert err.getvalue().strip() == "s.osql:2: internal error: RuntimeError: a bug"
+
+
+def test_a_syntax_error_spanning_many_lines_points_at_an_unclosed_quote():
+    session, err = _session(True)
+    ok = session.run_script("ECHO one\nSELECT 'unclosed\nSELECT 1\nSELECT 2\n", "s.osql")
+    assert ok is False
+    line = err.getvalue().strip()
+    assert line.startswith("s.osql:2: ") and "runs from line 2 to line 4" in line and "\n" not in line
