@@ -106,15 +106,18 @@ class EmbeddedDatabase(SchemaOperations, GraphOperations):
     def _write(self, entries: int = 1) -> Iterator[sqlite3.Connection]:
         """An atomic write block with a schema that is current inside it."""
         outermost = not self._storage.busy
+        schema = None
         try:
             with self._storage.write(entries) as conn:
                 if outermost:
                     self._refresh_schema()
+                schema = self._schema
                 yield conn
         except BaseException:
-            # the block failed (and was undone, or will be with its transaction): read the
-            # schema again, or a change made inside it would still be believed
-            self._refresh_schema(force=True)
+            # the block failed (and was undone, or will be with its transaction): a schema
+            # changed inside it is read again, or the change would still be believed
+            if schema is not None and self._schema is not schema:
+                self._refresh_schema(force=True)
             raise
 
     @contextlib.contextmanager

@@ -130,11 +130,7 @@ class GraphOperations:
             if not schema.is_edge_class(cls.name):
                 raise ValidationError(f"class {cls.name} is not an edge class (it does not extend E)")
             for rid, role in ((source, "source"), (target, "target")):
-                kind = self._class_of(rid)
-                if kind is False:
-                    raise RecordNotFound(f"{role} vertex {rid} does not exist")
-                if not isinstance(kind, str) or not schema.is_vertex_class(kind):
-                    raise ValidationError(f"{role} {rid} is not a vertex")
+                self._require_vertex(rid, role)
             body: dict[str, Any] = {"out": source, "in": target}
             body.update({k: v for k, v in (fields or {}).items() if k not in ("out", "in")})
             edge_types = {"out": OType.LINK, "in": OType.LINK, **dict(types or {})}
@@ -143,6 +139,14 @@ class GraphOperations:
             self._link(conn, source, edge_field(OUT, cls.name), edge.rid, add=True)
             self._link(conn, target, edge_field(IN, cls.name), edge.rid, add=True)
             return edge
+
+    def _require_vertex(self: "EmbeddedDatabase", rid: RID, role: str) -> None:
+        """Raise unless ``rid`` is an existing vertex (``role`` starts the message)."""
+        kind = self._class_of(rid)
+        if kind is False:
+            raise RecordNotFound(f"{role} vertex {rid} does not exist")
+        if not isinstance(kind, str) or not self._schema.is_vertex_class(kind):
+            raise ValidationError(f"{role} {rid} is not a vertex")
 
     def _link(self: "EmbeddedDatabase", conn: sqlite3.Connection, vertex: RID, field: str,
               edge: RID, *, add: bool) -> None:
@@ -190,11 +194,7 @@ class GraphOperations:
                 continue
             if not isinstance(after, RID):
                 raise ValidationError(f"edge {rid} ({cls}) needs a vertex as '{direction}', not {short_value(after)}")
-            kind = self._class_of(after)
-            if kind is False:
-                raise RecordNotFound(f"edge {rid} ({cls}): vertex {after} does not exist")
-            if not isinstance(kind, str) or not self._schema.is_vertex_class(kind):
-                raise ValidationError(f"edge {rid} ({cls}): {after} is not a vertex")
+            self._require_vertex(after, f"edge {rid} ({cls}):")
             field = edge_field(direction, cls)
             if isinstance(before, RID):
                 self._link(conn, before, field, rid, add=False)

@@ -217,8 +217,7 @@ def convert(value: Any, otype: OType, linked_type: OType | None = None) -> Any:
         if isinstance(value, Document):
             return value
         if isinstance(value, dict):
-            fields = {k: v for k, v in value.items() if not str(k).startswith("@")}
-            return Document(value.get("@class"), fields)
+            return _map_document(value)
         raise Mismatch
     if otype is OType.EMBEDDEDLIST or otype is OType.EMBEDDEDSET:
         if isinstance(value, (list, tuple, set, frozenset)) and not isinstance(value, RID):
@@ -237,6 +236,11 @@ def convert(value: Any, otype: OType, linked_type: OType | None = None) -> Any:
             return {str(k): convert(v, linked_type) for k, v in value.items()}
         return {str(k): v for k, v in value.items()}
     return value
+
+
+def _map_document(value: dict[Any, Any]) -> Document:
+    """A JSON-like map as an embedded document (its ``@class``; other ``@`` keys dropped)."""
+    return Document(value.get("@class"), {k: v for k, v in value.items() if not str(k).startswith("@")})
 
 
 def _dedupe(items: list[Any]) -> list[Any]:
@@ -514,7 +518,7 @@ def _embed_linked(schema: Schema, prop: Property, value: Any, class_of: ClassOf 
         if item is None:
             return None
         if isinstance(item, dict):
-            item = Document(item.get("@class"), {k: x for k, x in item.items() if not str(k).startswith("@")})
+            item = _map_document(item)
         if not isinstance(item, Document) or item.rid is not None:
             raise TypeMismatch(f"{where}.{prop.name}: value {short_value(item)} is not an embedded document "
                                f"of class {linked}")

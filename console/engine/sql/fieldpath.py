@@ -71,20 +71,9 @@ def get(fields: dict[str, Any], steps: list[str | int]) -> Any:
 def update(doc: Document, steps: list[str | int], change: Callable[[Any], Any], where: str) -> None:
     """Replace the value at ``steps`` of ``doc`` by ``change(old)`` (old is MISSING when
     absent; returning MISSING removes it). Missing maps and lists on the way are created."""
-    name = steps[0]
-    assert isinstance(name, str)
-    if len(steps) == 1:
-        new = change(doc.fields.get(name, MISSING))
-        if new is MISSING:
-            doc.fields.pop(name, None)
-            doc.types.pop(name, None)
-        else:
-            doc.fields[name] = new
-        return
-    old = doc.fields.get(name, MISSING)
-    new = _replaced(old, steps[1:], change, where, name)
+    new = _replaced(doc, steps, change, where, "")
     if new is not MISSING:
-        doc.fields[name] = new
+        doc.fields, doc.types = new.fields, new.types
 
 
 def _replaced(container: Any, steps: list[str | int], change: Callable[[Any], Any], where: str,
@@ -92,35 +81,22 @@ def _replaced(container: Any, steps: list[str | int], change: Callable[[Any], An
     """A copy of ``container`` with the change made at ``steps`` (MISSING: nothing to do)."""
     step, rest = steps[0], steps[1:]
     if container is MISSING or container is None:
-        probe = change(MISSING) if not rest else None
-        if not rest and probe is MISSING:
-            return MISSING  # removing from nothing
         container = [] if isinstance(step, int) else {}
-    if isinstance(container, Document):
-        copy = container.copy()
+    if isinstance(container, (Document, dict)):
+        copy = container.copy() if isinstance(container, Document) else dict(container)
+        fields = copy.fields if isinstance(copy, Document) else copy
         key = str(step)
-        inner = _replaced(copy.fields.get(key, MISSING), rest, change, where, key) if rest \
-            else change(copy.fields.get(key, MISSING))
+        old = fields.get(key, MISSING)
+        inner = _replaced(old, rest, change, where, key) if rest else change(old)
         if inner is MISSING:
-            if rest:
-                return MISSING
-            copy.fields.pop(key, None)
-            copy.types.pop(key, None)
+            if rest or old is MISSING:
+                return MISSING  # nothing to remove
+            del fields[key]
+            if isinstance(copy, Document):
+                copy.types.pop(key, None)
         else:
-            copy.fields[key] = inner
+            fields[key] = inner
         return copy
-    if isinstance(container, dict):
-        copy_d = dict(container)
-        key = str(step)
-        inner = _replaced(copy_d.get(key, MISSING), rest, change, where, key) if rest \
-            else change(copy_d.get(key, MISSING))
-        if inner is MISSING:
-            if rest:
-                return MISSING
-            copy_d.pop(key, None)
-        else:
-            copy_d[key] = inner
-        return copy_d
     if isinstance(container, list) and isinstance(step, int):
         copy_l = list(container)
         i = step + len(copy_l) if step < 0 else step

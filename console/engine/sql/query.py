@@ -240,10 +240,11 @@ def _order(pairs: Iterable[tuple[Any, Any]], order_by: tuple[ast.OrderItem, ...]
 
     def key_of(pair: tuple[Any, Any]) -> list[Any]:
         rec, row = pair
+        source = rec.record if isinstance(rec, Context) else rec
+        stored = type(source) is Document and source.rid is not None and source is row
         keys = []
         for item, name in items:
-            source = rec.record if isinstance(rec, Context) else rec
-            if name is not None and type(source) is Document and source.rid is not None and source is row:
+            if name is not None and stored:
                 v = source.fields.get(name)
             else:
                 v = _order_value(item.expr, rec, row, ctx)
